@@ -1,0 +1,16 @@
+"""Shared test configuration: Hypothesis profiles and role-named fixtures.
+
+`HYPOTHESIS_PROFILE=thorough make test` runs ten times the examples of the default profile.
+"""
+import os
+
+from hypothesis import HealthCheck, settings
+
+_COMMON = dict(
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    derandomize=False,
+)
+settings.register_profile("default", max_examples=25, stateful_step_count=20, **_COMMON)
+settings.register_profile("thorough", max_examples=250, stateful_step_count=200, **_COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
