@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+/// @title ParamsTemplate: the params byte format of docs/params-format.md
+/// @notice A template is a sequence of segments: `0x00 len:uint16 bytes[len]` (a literal, len >= 1)
+/// or `0x01 index:uint16` (the result CID of step `index`). Validated once at creation, resolved at
+/// each launch.
+library ParamsTemplate {
+    uint8 internal constant LITERAL = 0x00;
+    uint8 internal constant REFERENCE = 0x01;
+    uint256 internal constant HEADER = 3;
+
+    /// @notice Thrown when the template is malformed at byte `offset` of step `stepIndex`.
+    error MalformedParams(uint256 stepIndex, uint256 offset);
+    /// @notice Thrown when a reference names a step that is not among the step's dependencies.
+    error ReferenceNotADependency(uint256 stepIndex, uint256 referencedStep);
+
+    /// @notice Reverts unless `params` is a well-formed template whose references are all in `deps`
+    /// (`deps` strictly increasing, already checked by the caller).
+    function validate(bytes calldata params, uint16[] calldata deps, uint256 stepIndex) internal pure {
+        uint256 len = params.length;
+        uint256 pos;
+        while (pos < len) {
+            if (pos + HEADER > len) revert MalformedParams(stepIndex, pos);
+            uint8 tag = uint8(params[pos]);
+            uint256 value = (uint256(uint8(params[pos + 1])) << 8) | uint8(params[pos + 2]);
+            if (tag == LITERAL) {
+                if (value == 0 || pos + HEADER + value > len) revert MalformedParams(stepIndex, pos);
+                pos += HEADER + value;
+            } else if (tag == REFERENCE) {
+                if (!_contains(deps, value)) revert ReferenceNotADependency(stepIndex, value);
+                pos += HEADER;
+            } else {
+                revert MalformedParams(stepIndex, pos);
+            }
+        }
+    }
+
+    /// @notice Resolves the template stored at `raw[start:end]` with the results in `cids`
+    /// (a step index to its result CID). Referenced steps must have a result (checked by callers).
+    function resolve(bytes memory raw, uint256 start, uint256 end, mapping(uint256 => string) storage cids)
+        internal
+        view
+        returns (string memory out)
+    {
+        // Pass 1: the length of the output.
+        uint256 total;
+        uint256 pos = start;
+        while (pos < end) {
+            (uint8 tag, uint256 value) = _header(raw, pos);
+            if (tag == LITERAL) {
+                total += value;
+                pos += HEADER + value;
+            } else {
+                total += bytes(cids[value]).length;
+                pos += HEADER;
+            }
+        }
+        // Pass 2: copy literals and CIDs into place.
+        bytes memory buf = new bytes(total);
+        uint256 dst;
+        assembly {
+            dst := add(buf, 32)
+        }
+        pos = start;
+        while (pos < end) {
+            (uint8 tag, uint256 value) = _header(raw, pos);
+            if (tag == LITERAL) {
+                assembly {
+                    mcopy(dst, add(add(raw, 32), add(pos, HEADER)), value)
+                }
+                dst += value;
+                pos += HEADER + value;
+            } else {
+                bytes memory cid = bytes(cids[value]);
+                uint256 n = cid.length;
+                assembly {
+                    mcopy(dst, add(cid, 32), n)
+                }
+                dst += n;
+                pos += HEADER;
+            }
+        }
+        out = string(buf);
+    }
+
+    /// @notice The step indices `raw[start:end]` references, in order (with repeats).
+    function references(bytes memory raw, uint256 start, uint256 end) internal pure returns (uint256[] memory refs) {
+        uint256 count;
+        uint256 pos = start;
+        while (pos < end) {
+            (uint8 tag, uint256 value) = _header(raw, pos);
+            pos += tag == LITERAL ? HEADER + value : HEADER;
+            if (tag == REFERENCE) count++;
+        }
+        refs = new uint256[](count);
+        count = 0;
+        pos = start;
+        while (pos < end) {
+            (uint8 tag, uint256 value) = _header(raw, pos);
+            if (tag == REFERENCE) refs[count++] = value;
+            pos += tag == LITERAL ? HEADER + value : HEADER;
+        }
+    }
+
+    function _header(bytes memory raw, uint256 pos) private pure returns (uint8 tag, uint256 value) {
+        uint256 word;
+        assembly {
+            word := mload(add(add(raw, 32), pos))
+        }
+        tag = uint8(word >> 248);
+        value = (word >> 232) & 0xffff;
+    }
+
+    /// @dev Binary search in a strictly increasing list.
+    function _contains(uint16[] calldata sorted, uint256 value) private pure returns (bool) {
+        uint256 lo;
+        uint256 hi = sorted.length;
+        while (lo < hi) {
+            uint256 mid = (lo + hi) >> 1;
+            uint256 v = sorted[mid];
+            if (v == value) return true;
+            if (v < value) lo = mid + 1;
+            else hi = mid;
+        }
+        return false;
+    }
+}
