@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+import {ITinyHops} from "../interfaces/ITinyHops.sol";
+
 /// @title ParamsTemplate: the params byte format of docs/params-format.md
 /// @notice A template is a sequence of segments: `0x00 len:uint16 bytes[len]` (a literal, len >= 1)
 /// or `0x01 index:uint16` (the result CID of step `index`). Validated once at creation, resolved at
@@ -10,28 +12,23 @@ library ParamsTemplate {
     uint8 internal constant REFERENCE = 0x01;
     uint256 internal constant HEADER = 3;
 
-    /// @notice Thrown when the template is malformed at byte `offset` of step `stepIndex`.
-    error MalformedParams(uint256 stepIndex, uint256 offset);
-    /// @notice Thrown when a reference names a step that is not among the step's dependencies.
-    error ReferenceNotADependency(uint256 stepIndex, uint256 referencedStep);
-
     /// @notice Reverts unless `params` is a well-formed template whose references are all in `deps`
     /// (`deps` strictly increasing, already checked by the caller).
     function validate(bytes calldata params, uint16[] calldata deps, uint256 stepIndex) internal pure {
         uint256 len = params.length;
         uint256 pos;
         while (pos < len) {
-            if (pos + HEADER > len) revert MalformedParams(stepIndex, pos);
+            if (pos + HEADER > len) revert ITinyHops.MalformedParams(stepIndex, pos);
             uint8 tag = uint8(params[pos]);
             uint256 value = (uint256(uint8(params[pos + 1])) << 8) | uint8(params[pos + 2]);
             if (tag == LITERAL) {
-                if (value == 0 || pos + HEADER + value > len) revert MalformedParams(stepIndex, pos);
+                if (value == 0 || pos + HEADER + value > len) revert ITinyHops.MalformedParams(stepIndex, pos);
                 pos += HEADER + value;
             } else if (tag == REFERENCE) {
-                if (!_contains(deps, value)) revert ReferenceNotADependency(stepIndex, value);
+                if (!_contains(deps, value)) revert ITinyHops.ReferenceNotADependency(stepIndex, value);
                 pos += HEADER;
             } else {
-                revert MalformedParams(stepIndex, pos);
+                revert ITinyHops.MalformedParams(stepIndex, pos);
             }
         }
     }
