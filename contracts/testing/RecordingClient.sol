@@ -30,6 +30,8 @@ contract RecordingClient is ILilypadV1Client {
     mapping(uint256 jobId => uint256 stepIndex) private _jobStepIndex;
     mapping(uint256 workflowId => uint256 count) public readyCount;
     mapping(uint256 workflowId => uint256 count) public advanceCalls;
+    /// @notice When set, `advance` launches nothing and emits `WorkflowStalled` (balance too low).
+    bool public stallOnAdvance;
 
     constructor(ILilypadV1 lilypad_) {
         lilypad = lilypad_;
@@ -96,9 +98,17 @@ contract RecordingClient is ILilypadV1Client {
         emit Deposited(workflowId, msg.sender, msg.value);
     }
 
-    /// @notice Counts the call and "launches" every ready step.
+    function setStallOnAdvance(bool stall_) external {
+        stallOnAdvance = stall_;
+    }
+
+    /// @notice Counts the call and "launches" every ready step (or stalls, see `stallOnAdvance`).
     function advance(uint256 workflowId) external returns (uint256 launched) {
         advanceCalls[workflowId] += 1;
+        if (stallOnAdvance) {
+            emit WorkflowStalled(workflowId, 0, 1, 0);
+            return 0;
+        }
         launched = readyCount[workflowId];
         readyCount[workflowId] = 0;
         emit Advanced(workflowId, launched);

@@ -29,7 +29,7 @@ def test_kubo_multichunk_vector():
     dag = build_dag(b"Hello World\n", chunk_size=4)
     assert dag.root == "bafybeiag43jli67lcov4ytqhpfxbodmhp6hjvjh73jrjid7zf73p7a6nqa"
     root = dag.blocks[-1].data
-    assert root.endswith(b"\x0a\x0e" + base64.b64decode("CAIYDCAEIAQgBA=="))
+    assert root.endswith(b"\x0a\x0a" + base64.b64decode("CAIYDCAEIAQgBA=="))
     assert len(dag.blocks) == 4 and all(b.codec == 0x55 for b in dag.blocks[:3])
 
 
