@@ -2,6 +2,8 @@
 pragma solidity 0.8.37;
 
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {LibBytes} from "solady/utils/LibBytes.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ITinyHops} from "./interfaces/ITinyHops.sol";
 import {ILilypadV1Client} from "./interfaces/ILilypadV1.sol";
 import {LilypadV1Backend} from "./backends/LilypadV1Backend.sol";
@@ -16,6 +18,7 @@ import {WorkflowBlob} from "./libraries/WorkflowBlob.sol";
 /// `advance`. Money: the contract's balance is the sum of the workflows' balances plus `surplus`.
 contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGuardTransient {
     using WorkflowBlob for WorkflowBlob.Record;
+    using LibBytes for LibBytes.BytesStorage;
 
     /// @notice The most jobs one `receiveJobResults` launches itself (bounds the provider's gas).
     uint256 public constant MAX_CALLBACK_LAUNCHES = 8;
@@ -23,7 +26,9 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
     uint256 public constant MAX_CALL_LAUNCHES = 64;
 
     /// @dev Slot 0 packs owner(160) status(8) stepCount(16) completedSteps(16) hasTimeouts(8)
-    /// readyHead(32); slot 1 the balance.
+    /// readyHead(32); slot 1 balance(96) and the definition's first chunk(160), so that creating and
+    /// funding a workflow touches two words. Further chunks, the ready queue and the spec URI are
+    /// written only when used.
     struct Workflow {
         address owner;
         WorkflowStatus status;
@@ -31,10 +36,11 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
         uint16 completedSteps;
         bool hasTimeouts;
         uint32 readyHead;
-        uint256 balance;
-        address[] chunks;
+        uint96 balance;
+        address chunk0;
+        address[] moreChunks;
         uint16[] ready;
-        string specURI;
+        LibBytes.BytesStorage specURI;
     }
 
     /// @dev One word: status(8) attempts(16) doneDeps(16) deadline(40) jobId(176).
@@ -56,7 +62,8 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
     uint256 private _surplus;
     mapping(uint256 workflowId => Workflow) private _workflows;
     mapping(uint256 workflowId => mapping(uint256 stepIndex => StepState)) private _steps;
-    mapping(uint256 workflowId => mapping(uint256 stepIndex => string cid)) private _results;
+    /// @dev Result CIDs, packed by Solady's LibBytes: a 46- or 59-character CID takes two words.
+    mapping(uint256 workflowId => mapping(uint256 stepIndex => LibBytes.BytesStorage cid)) private _results;
     /// @dev jobId => workflowId << 16 | stepIndex (0 for a job not created here).
     mapping(uint256 jobId => uint256 packed) private _jobSteps;
 
@@ -105,7 +112,7 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
         if (s != WorkflowStatus.Created && s != WorkflowStatus.Running && s != WorkflowStatus.Paused) {
             revert InvalidWorkflowStatus(workflowId, s);
         }
-        w.balance += msg.value;
+        w.balance = SafeCast.toUint96(w.balance + msg.value);
         emit Deposited(workflowId, msg.sender, msg.value);
     }
 
@@ -141,7 +148,7 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
             emit Refunded(workflowId, owner, amount);
         } else {
             // The owner cannot take ether right now: keep it withdrawable rather than block the cancel.
-            w.balance = amount;
+            w.balance = uint96(amount);
             emit RefundDeferred(workflowId, owner, amount);
         }
     }
@@ -229,7 +236,7 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
         )
     {
         Workflow storage w = _workflow(workflowId);
-        return (w.owner, w.status, w.balance, w.stepCount, w.completedSteps, w.specURI);
+        return (w.owner, w.status, w.balance, w.stepCount, w.completedSteps, string(w.specURI.get()));
     }
 
     /// @inheritdoc ITinyHops
@@ -240,13 +247,13 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
     {
         _checkStep(workflowId, stepIndex);
         StepState storage st = _steps[workflowId][stepIndex];
-        return (st.status, st.jobId, st.attempts, _results[workflowId][stepIndex]);
+        return (st.status, st.jobId, st.attempts, string(_results[workflowId][stepIndex].get()));
     }
 
     /// @inheritdoc ITinyHops
     function getStepDefinition(uint256 workflowId, uint256 stepIndex) external view returns (Step memory step) {
         Workflow storage w = _checkStep(workflowId, stepIndex);
-        WorkflowBlob.Record memory r = WorkflowBlob.load(w.chunks, stepIndex);
+        WorkflowBlob.Record memory r = _load(w, stepIndex);
         step.module = r.module();
         step.params = r.params();
         step.maxCost = r.maxCost;
@@ -273,14 +280,14 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
             StepState storage st = _steps[workflowId][i];
             statuses[i] = st.status;
             jobIds[i] = st.jobId;
-            cids[i] = _results[workflowId][i];
+            cids[i] = string(_results[workflowId][i].get());
         }
     }
 
     /// @inheritdoc ITinyHops
     function resolvedParams(uint256 workflowId, uint256 stepIndex) external view returns (string memory) {
         Workflow storage w = _checkStep(workflowId, stepIndex);
-        WorkflowBlob.Record memory r = WorkflowBlob.load(w.chunks, stepIndex);
+        WorkflowBlob.Record memory r = _load(w, stepIndex);
         (uint256 start, uint256 end) = r.paramsRange();
         uint256[] memory refs = ParamsTemplate.references(r.raw, start, end);
         for (uint256 k; k < refs.length; ++k) {
@@ -313,8 +320,11 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
         w.status = WorkflowStatus.Created;
         w.stepCount = uint16(steps.length);
         w.hasTimeouts = hasTimeouts;
-        w.chunks = chunks;
-        if (bytes(specURI).length != 0) w.specURI = specURI;
+        w.chunk0 = chunks[0];
+        for (uint256 c = 1; c < chunks.length; ++c) {
+            w.moreChunks.push(chunks[c]);
+        }
+        if (bytes(specURI).length != 0) w.specURI.setCalldata(bytes(specURI));
         emit WorkflowCreated(workflowId, msg.sender, steps.length, specURI);
         emit WorkflowStatusChanged(workflowId, WorkflowStatus.Created);
     }
@@ -323,11 +333,11 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
         Workflow storage w = _owned(workflowId);
         if (w.status != WorkflowStatus.Created) revert InvalidWorkflowStatus(workflowId, w.status);
         if (msg.value != 0) {
-            w.balance += msg.value;
+            w.balance = SafeCast.toUint96(w.balance + msg.value);
             emit Deposited(workflowId, msg.sender, msg.value);
         }
         _setStatus(workflowId, w, WorkflowStatus.Running);
-        uint256[] memory rootList = WorkflowBlob.roots(w.chunks);
+        uint256[] memory rootList = WorkflowBlob.roots(w.chunk0);
         uint256 launched;
         for (uint256 i; i < rootList.length; ++i) {
             launched = _ready(workflowId, w, rootList[i], MAX_CALL_LAUNCHES, launched);
@@ -378,7 +388,7 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
 
     /// @dev Pays for and submits one attempt of step `index`. Checks, effects, then the call.
     function _launch(uint256 workflowId, Workflow storage w, uint256 index) private returns (Launch) {
-        WorkflowBlob.Record memory r = WorkflowBlob.load(w.chunks, index);
+        WorkflowBlob.Record memory r = _load(w, index);
         string memory module = r.module();
         (bool known, uint256 cost) = _jobCost(module);
         if (!known) {
@@ -397,7 +407,7 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
 
         StepState storage st = _steps[workflowId][index];
         uint256 attempt = uint256(st.attempts) + 1;
-        w.balance -= cost;
+        w.balance -= uint96(cost);
         st.status = StepStatus.Running;
         st.attempts = uint16(attempt);
         st.deadline = r.timeout == 0 ? 0 : uint40(block.timestamp + r.timeout);
@@ -411,7 +421,7 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
         }
         if (!ok) {
             // The call reverted, so the payment came back with it.
-            w.balance += cost;
+            w.balance += uint96(cost);
             st.attempts = uint16(attempt - 1);
             _failStep(workflowId, w, index, 0, reason);
             return Launch.Failed;
@@ -426,7 +436,7 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
         private
     {
         _steps[workflowId][index].status = StepStatus.Completed;
-        _results[workflowId][index] = cid;
+        _results[workflowId][index].setCalldata(bytes(cid));
         uint256 done = w.completedSteps + 1;
         w.completedSteps = uint16(done);
         emit StepCompleted(workflowId, index, jobId, cid);
@@ -437,16 +447,19 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
             _setStatus(workflowId, w, WorkflowStatus.Completed);
             return;
         }
-        WorkflowBlob.Record memory r = WorkflowBlob.load(w.chunks, index);
+        WorkflowBlob.Record memory r = _load(w, index);
         uint256 launched;
         for (uint256 k; k < r.childCount; ++k) {
             uint256 c = r.child(k);
-            StepState storage cs = _steps[workflowId][c];
-            uint256 doneDeps = cs.doneDeps + 1;
-            cs.doneDeps = uint16(doneDeps);
-            if (doneDeps == _depCount(w, c)) {
-                launched = _ready(workflowId, w, c, MAX_CALLBACK_LAUNCHES, launched);
+            uint256 depCount = _depCount(w, c);
+            if (depCount > 1) {
+                // Count completed dependencies; a child with one dependency is ready at once.
+                StepState storage cs = _steps[workflowId][c];
+                uint256 doneDeps = cs.doneDeps + 1;
+                cs.doneDeps = uint16(doneDeps);
+                if (doneDeps < depCount) continue;
             }
+            launched = _ready(workflowId, w, c, MAX_CALLBACK_LAUNCHES, launched);
         }
     }
 
@@ -456,7 +469,11 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
     }
 
     function _depCount(Workflow storage w, uint256 index) private view returns (uint256) {
-        return WorkflowBlob.load(w.chunks, index).depCount;
+        return _load(w, index).depCount;
+    }
+
+    function _load(Workflow storage w, uint256 index) private view returns (WorkflowBlob.Record memory) {
+        return WorkflowBlob.load(w.chunk0, w.moreChunks, index);
     }
 
     /// @dev One attempt failed: retry while attempts allow (and the workflow is live), else fail the step.
@@ -470,7 +487,7 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
     ) private returns (uint256) {
         StepState storage st = _steps[workflowId][index];
         WorkflowStatus s = w.status;
-        uint256 maxRetries = WorkflowBlob.load(w.chunks, index).maxRetries;
+        uint256 maxRetries = _load(w, index).maxRetries;
         if ((s == WorkflowStatus.Running || s == WorkflowStatus.Paused) && st.attempts <= maxRetries) {
             st.status = StepStatus.Pending;
             emit StepAttemptFailed(workflowId, index, jobId, st.attempts, reason);

@@ -2,12 +2,15 @@
 pragma solidity ^0.8.24;
 
 import {ITinyHops} from "../interfaces/ITinyHops.sol";
+import {LibBytes} from "solady/utils/LibBytes.sol";
 
 /// @title ParamsTemplate: the params byte format of docs/params-format.md
 /// @notice A template is a sequence of segments: `0x00 len:uint16 bytes[len]` (a literal, len >= 1)
 /// or `0x01 index:uint16` (the result CID of step `index`). Validated once at creation, resolved at
 /// each launch.
 library ParamsTemplate {
+    using LibBytes for LibBytes.BytesStorage;
+
     uint8 internal constant LITERAL = 0x00;
     uint8 internal constant REFERENCE = 0x01;
     uint256 internal constant HEADER = 3;
@@ -35,7 +38,7 @@ library ParamsTemplate {
 
     /// @notice Resolves the template stored at `raw[start:end]` with the results in `cids`
     /// (a step index to its result CID). Referenced steps must have a result (checked by callers).
-    function resolve(bytes memory raw, uint256 start, uint256 end, mapping(uint256 => string) storage cids)
+    function resolve(bytes memory raw, uint256 start, uint256 end, mapping(uint256 => LibBytes.BytesStorage) storage cids)
         internal
         view
         returns (string memory out)
@@ -49,7 +52,7 @@ library ParamsTemplate {
                 total += value;
                 pos += HEADER + value;
             } else {
-                total += bytes(cids[value]).length;
+                total += cids[value].length();
                 pos += HEADER;
             }
         }
@@ -69,7 +72,7 @@ library ParamsTemplate {
                 dst += value;
                 pos += HEADER + value;
             } else {
-                bytes memory cid = bytes(cids[value]);
+                bytes memory cid = cids[value].get();
                 uint256 n = cid.length;
                 assembly {
                     mcopy(dst, add(cid, 32), n)

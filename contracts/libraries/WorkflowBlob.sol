@@ -180,13 +180,14 @@ library WorkflowBlob {
     // ---------------------------------------------------------------- reading
 
     /// @notice The record of step `index` (which the caller has checked is below the step count).
-    function load(address[] storage chunks, uint256 index) internal view returns (Record memory r) {
+    /// Chunk 0 is `chunk0`; chunk c > 0 is `more[c - 1]`.
+    function load(address chunk0, address[] storage more, uint256 index) internal view returns (Record memory r) {
         uint256 e = HEAD + ENTRY * index;
-        bytes memory entry = SSTORE2.read(chunks[0], e, e + ENTRY);
+        bytes memory entry = SSTORE2.read(chunk0, e, e + ENTRY);
         uint256 c = _get(entry, 0, 2);
         uint256 off = _get(entry, 2, 3);
         uint256 len = _get(entry, 5, 3);
-        bytes memory raw = SSTORE2.read(chunks[c], off, off + len);
+        bytes memory raw = SSTORE2.read(c == 0 ? chunk0 : more[c - 1], off, off + len);
         r.raw = raw;
         r.maxCost = _get(raw, 0, 16);
         r.maxRetries = _get(raw, 16, 1);
@@ -198,8 +199,7 @@ library WorkflowBlob {
     }
 
     /// @notice The indices of the steps without dependencies.
-    function roots(address[] storage chunks) internal view returns (uint256[] memory out) {
-        address head = chunks[0];
+    function roots(address head) internal view returns (uint256[] memory out) {
         bytes memory counts = SSTORE2.read(head, 0, HEAD);
         uint256 n = _get(counts, 0, 2);
         uint256 rootCount = _get(counts, 2, 2);
