@@ -210,5 +210,9 @@ def _print_summary(workflow) -> None:
     )
 
 
+# The chain commands (deploy, run, monitor, pause, ...) live in their own module; importing it
+# registers them on `main` and, like this module, loads only click.
+from . import cli_chain  # noqa: E402,F401
+
 if __name__ == "__main__":  # pragma: no cover
     main()

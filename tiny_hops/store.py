@@ -13,6 +13,8 @@ from pathlib import Path
 
 from tiny_hops.cid import cid_of, parse_cid
 
+from .paths import home as default_home
+
 __all__ = ["ContentStore", "StoreError", "CorruptContent", "NotInStore", "default_home", "default_store_root"]
 
 
@@ -29,12 +31,6 @@ class NotInStore(StoreError, KeyError):
 
 class CorruptContent(StoreError):
     """The file stored under a CID does not hash to that CID."""
-
-
-def default_home() -> Path:
-    """`$THOPS_HOME`, or `~/.tiny-hops` when it is not set."""
-    home = os.environ.get("THOPS_HOME")
-    return Path(home).expanduser() if home else Path.home() / ".tiny-hops"
 
 
 def default_store_root() -> Path:
