@@ -285,7 +285,7 @@ def get(cid, output):
 @main.command()
 @click.argument("spec", required=False, type=click.Path(dir_okay=False, exists=True))
 @click.option("--workflow", "workflow_id", type=int, help="colour steps by this workflow's live status")
-@click.option("-o", "--output", default="workflow.svg", show_default=True, help="picture to write (.svg)")
+@click.option("-o", "--output", default="workflow.svg", show_default=True, help="picture to write (.svg; .png needs cairosvg; .mmd for Mermaid text)")
 @click.option("--mermaid", is_flag=True, help="also print Mermaid text")
 @chain_options
 def graph(spec, workflow_id, output, mermaid, network, account_alias, address):
@@ -307,8 +307,13 @@ def graph(spec, workflow_id, output, mermaid, network, account_alias, address):
             workflow = load_and_compile(spec)
     if workflow is None:
         raise click.UsageError("give SPEC, or --workflow ID of a workflow whose spec is in the content store")
-    write_graph(workflow, output, statuses=statuses, workflow_status=status,
-                title=workflow.name or (f"workflow {workflow_id}" if workflow_id else spec))
+    from .graph import GraphError
+
+    try:
+        write_graph(workflow, output, statuses=statuses, workflow_status=status,
+                    title=workflow.name or (f"workflow {workflow_id}" if workflow_id else spec))
+    except GraphError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"graph written to {output}")
     if mermaid:
         click.echo(to_mermaid(workflow, statuses))
