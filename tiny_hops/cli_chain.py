@@ -118,8 +118,10 @@ def deploy(lilypad, provider_address, network, account_alias):
 @main.command()
 @click.argument("spec", type=click.Path(dir_okay=False))
 @click.option("--deposit", help="ETH to deposit (default: the spec's worst-case cost)")
+@click.option("--allow-partial", is_flag=True,
+              help="accept a deposit below the cost of running every step once (top it up with `deposit`)")
 @chain_options
-def run(spec, deposit, network, account_alias, address):
+def run(spec, deposit, allow_partial, network, account_alias, address):
     """Create and start the workflow SPEC on chain; prints its workflow id."""
     with _errors():
         from .spec import load_and_compile
@@ -131,7 +133,7 @@ def run(spec, deposit, network, account_alias, address):
         from .store import ContentStore
 
         spec_cid = ContentStore().put(open(spec, "rb").read())
-        wf, tx = client.launch(workflow, amount, spec_uri=f"ipfs://{spec_cid}")
+        wf, tx = client.launch(workflow, amount, spec_uri=f"ipfs://{spec_cid}", allow_partial=allow_partial)
         click.echo(f"Deposited {format_ether(amount)} ETH (worst case {format_ether(workflow.worst_case_cost)} ETH); "
                    f"spec stored as {spec_cid}")
         click.echo(f"Your workflowId is : {wf}")
@@ -146,8 +148,9 @@ def run(spec, deposit, network, account_alias, address):
 @click.option("--watch", is_flag=True, help="refresh live until the workflow ends")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document (for scripts)")
 @click.option("--interval", default=1.0, show_default=True, help="seconds between refreshes with --watch")
+@click.option("--timeout", type=float, help="with --watch, give up after this many seconds (exit 1)")
 @chain_options
-def monitor(workflow_id, spec, watch, as_json, interval, network, account_alias, address):
+def monitor(workflow_id, spec, watch, as_json, interval, timeout, network, account_alias, address):
     """Show a workflow's steps, results and balance (SPEC adds names; default: the spec on chain)."""
     with session(network, account_alias, address, need_account=False) as (client, _):
         from .monitor import render, snapshot
@@ -167,11 +170,16 @@ def monitor(workflow_id, spec, watch, as_json, interval, network, account_alias,
 
         from rich.live import Live
 
+        deadline = None if timeout is None else time.monotonic() + timeout
         with Live(render(view, workflow), console=console, refresh_per_second=4) as live:
             while not view.finished:
+                if deadline is not None and time.monotonic() > deadline:
+                    break
                 time.sleep(interval)
                 view = client.workflow(workflow_id)
                 live.update(render(view, workflow))
+        if not view.finished:
+            click.echo(f"gave up after {timeout:g} s: workflow {workflow_id} is still {view.status}", err=True)
         if as_json:
             click.echo(json.dumps(snapshot(view, workflow), indent=2))
         if view.status != "Completed":

@@ -90,10 +90,8 @@ class TinyHopsClient:
     def workflow(self, workflow_id: int, with_steps: bool = True) -> WorkflowView:
         count = self.contract.workflowCount()
         if not 1 <= workflow_id <= count:
-            raise ClientError(
-                f"workflow {workflow_id} does not exist on TinyHops {self.address} "
-                f"(ids run from 1 to {count})" if count else f"no workflow exists yet on TinyHops {self.address}"
-            )
+            known = f"ids run from 1 to {count}" if count else "no workflow has been created yet"
+            raise ClientError(f"workflow {workflow_id} does not exist on TinyHops {self.address} ({known})")
         w = self.contract.getWorkflow(workflow_id)
         view = WorkflowView(
             workflow_id=workflow_id,
@@ -123,8 +121,10 @@ class TinyHopsClient:
 
     # ------------------------------------------------------------------ checks
 
-    def check_launch(self, workflow, deposit: int) -> dict[str, int]:
-        """Raises ClientError when `workflow` (a CompiledWorkflow) cannot run with `deposit` wei here."""
+    def check_launch(self, workflow, deposit: int, allow_partial: bool = False) -> dict[str, int]:
+        """Raises ClientError when `workflow` (a CompiledWorkflow) cannot run with `deposit` wei here.
+        With `allow_partial`, a deposit below the cost of running every step once is accepted (the
+        workflow stalls until a `deposit` and an `advance`)."""
         costs = self.module_costs(s.module for s in workflow.steps)
         problems = []
         for s in workflow.steps:
@@ -137,9 +137,11 @@ class TinyHopsClient:
                 problems.append(f"{where}: module {s.module} costs {format_ether(cost)} ETH, above the step's "
                                 f"cost of {format_ether(s.max_cost)} ETH: raise stepModule.cost")
         once = sum(costs[s.module] for s in workflow.steps)
-        if not problems and deposit < once:
+        if deposit <= 0:
+            problems.append("the deposit must be more than 0")
+        elif not problems and deposit < once and not allow_partial:
             problems.append(f"deposit {format_ether(deposit)} ETH is below the {format_ether(once)} ETH needed to "
-                            "run every step once at Lilypad's current prices")
+                            "run every step once at Lilypad's current prices (or allow a partial deposit and top it up later)")
         if problems:
             raise ClientError("cannot launch:\n  - " + "\n  - ".join(problems))
         return costs
@@ -156,9 +158,9 @@ class TinyHopsClient:
 
     # ------------------------------------------------------------------ writes
 
-    def launch(self, workflow, deposit: int, spec_uri: str = "") -> tuple[int, Any]:
+    def launch(self, workflow, deposit: int, spec_uri: str = "", allow_partial: bool = False) -> tuple[int, Any]:
         """Creates and starts `workflow` with `deposit` wei in one transaction; returns (id, receipt)."""
-        self.check_launch(workflow, deposit)
+        self.check_launch(workflow, deposit, allow_partial)
         tx = self.contract.createAndStartWorkflow(
             workflow.contract_steps(), spec_uri, value=deposit, sender=self.account
         )

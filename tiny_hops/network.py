@@ -25,6 +25,12 @@ def connected(network: str | None = None):
     from ape import networks
 
     choice = network or DEFAULT_NETWORK
+    active = networks.active_provider
+    if active is not None and active.is_connected and active.network_choice == choice:
+        # Already connected (a script run by ape, or a test session): reuse the connection, since
+        # a second one to an auto-port provider would start a separate chain.
+        yield active
+        return
     try:
         ctx = networks.parse_network_choice(choice)
         provider = ctx.__enter__()
