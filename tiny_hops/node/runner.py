@@ -236,10 +236,14 @@ class LocalNode:
         state = self.state
         to_run: list[int] = []
         to_post: list[tuple[int, JobOutcome]] = []
+        fresh = set(report.new_jobs)
         for job_id in sorted(state.seen):
             entry = state.seen[job_id]
+            # A job first seen in this poll cannot have been posted by us; one left from an earlier
+            # poll or run may have been (a crash after the post): ask the chain before running it.
+            # (If another provider posts a fresh job first, our post reverts and _post checks then.)
             try:
-                done = self._job_done(job_id)
+                done = False if job_id in fresh else self._job_done(job_id)
             except Exception as exc:
                 report.errors.append(f"getJob({job_id}): {exc}")
                 continue
