@@ -8,10 +8,9 @@ SOLC_VER  := 0.8.37
 RUN       := .run
 export SOLCX_BINARY_PATH := $(CURDIR)/.solcx
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
-export THOPS_HOME ?= $(CURDIR)/.run
 export HYPOTHESIS_PROFILE ?= default
 
-.PHONY: help setup demo test test-unit test-fork bench chain stop node compile lint clean
+.PHONY: help setup demo test test-unit test-fork bench chain stop node compile clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -60,5 +59,5 @@ node: setup ## start the local Lilypad node in the background
 stop: ## stop everything started in the background (by pid file)
 	bash tools/services.sh stop
 
-clean: stop ## remove generated files (keeps the virtualenv and node_modules)
+clean: stop ## remove build outputs (keeps the virtualenv, node_modules and ~/.tiny-hops)
 	rm -rf .build .run .hypothesis .pytest_cache crytic-export
