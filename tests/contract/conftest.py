@@ -5,17 +5,17 @@ import pytest
 from .builders import COST, COWSAY
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def owner(accounts):
     return accounts[0]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def stranger(accounts):
     return accounts[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def provider(accounts):
     return accounts[2]
 
@@ -30,7 +30,9 @@ def modicum(project, owner, provider):
 
 
 @pytest.fixture(scope="module")
-def tinyhops(project, owner, modicum):
+def tinyhops(project, owner, stranger, modicum):
+    # Every module-scoped role is created here, before any test runs, so ape's per-test chain
+    # isolation never has to rebase a fixture created mid-module.
     return project.TinyHops.deploy(modicum.address, sender=owner)
 
 
