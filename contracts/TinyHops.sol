@@ -9,6 +9,8 @@ import {ILilypadV1Client} from "./interfaces/ILilypadV1.sol";
 import {LilypadV1Backend} from "./backends/LilypadV1Backend.sol";
 import {ParamsTemplate} from "./libraries/ParamsTemplate.sol";
 import {WorkflowBlob} from "./libraries/WorkflowBlob.sol";
+import {StepRecord} from "./libraries/StepRecord.sol";
+import {CidCodec} from "./libraries/CidCodec.sol";
 
 /// @title TinyHops: multi-step Lilypad workflows, scheduled on chain
 /// @notice See {ITinyHops} and docs/design.md. Each workflow's definition is written once as
@@ -19,6 +21,7 @@ import {WorkflowBlob} from "./libraries/WorkflowBlob.sol";
 contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGuardTransient {
     using WorkflowBlob for WorkflowBlob.Record;
     using LibBytes for LibBytes.BytesStorage;
+    using StepRecord for uint256;
 
     /// @notice The most jobs one `receiveJobResults` launches itself (bounds the provider's gas).
     uint256 public constant MAX_CALLBACK_LAUNCHES = 8;
@@ -43,15 +46,6 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
         LibBytes.BytesStorage specURI;
     }
 
-    /// @dev One word: status(8) attempts(16) doneDeps(16) deadline(40) jobId(176).
-    struct StepState {
-        StepStatus status;
-        uint16 attempts;
-        uint16 doneDeps;
-        uint40 deadline;
-        uint176 jobId;
-    }
-
     enum Launch {
         Started,
         Stalled,
@@ -61,9 +55,12 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
     uint256 private _workflowCount;
     uint256 private _surplus;
     mapping(uint256 workflowId => Workflow) private _workflows;
-    mapping(uint256 workflowId => mapping(uint256 stepIndex => StepState)) private _steps;
-    /// @dev Result CIDs, packed by Solady's LibBytes: a 46- or 59-character CID takes two words.
-    mapping(uint256 workflowId => mapping(uint256 stepIndex => LibBytes.BytesStorage cid)) private _results;
+    /// @dev Steps' mutable state, two 128-bit records a word (see StepRecord).
+    mapping(uint256 workflowId => mapping(uint256 pair => uint256 word)) private _steps;
+    /// @dev Result CIDs: a canonical sha2-256 CIDv1 as its digest (one word, see CidCodec), any
+    /// other result string as text (Solady's LibBytes). The step record says which.
+    mapping(uint256 workflowId => mapping(uint256 stepIndex => bytes32 digest)) private _digests;
+    mapping(uint256 workflowId => mapping(uint256 stepIndex => LibBytes.BytesStorage cid)) private _texts;
     /// @dev jobId => workflowId << 16 | stepIndex (0 for a job not created here).
     mapping(uint256 jobId => uint256 packed) private _jobSteps;
 
@@ -191,17 +188,17 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
         // From here on the job is ours: nothing below reverts.
         uint256 workflowId = packed >> 16;
         uint256 index = packed & 0xffff;
-        StepState storage st = _steps[workflowId][index];
-        if (st.status != StepStatus.Running || st.jobId != jobId) {
+        uint256 rec = StepRecord.load(_steps[workflowId], index);
+        if (rec.status() != uint256(StepStatus.Running) || rec.jobId() != jobId) {
             emit ResultIgnored(workflowId, index, jobId);
             return;
         }
         Workflow storage w = _workflows[workflowId];
         (bool failed, string memory reason) = _isFailure(cid);
         if (failed) {
-            _attemptFailed(workflowId, w, index, jobId, reason, 0);
+            _attemptFailed(workflowId, w, index, rec, jobId, reason, 0);
         } else {
-            _complete(workflowId, w, index, jobId, cid);
+            _complete(workflowId, w, index, rec, jobId, cid);
         }
     }
 
@@ -246,8 +243,8 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
         returns (StepStatus status, uint256 jobId, uint256 attempts, string memory resultCid)
     {
         _checkStep(workflowId, stepIndex);
-        StepState storage st = _steps[workflowId][stepIndex];
-        return (st.status, st.jobId, st.attempts, string(_results[workflowId][stepIndex].get()));
+        uint256 rec = StepRecord.load(_steps[workflowId], stepIndex);
+        return (StepStatus(rec.status()), rec.jobId(), rec.attempts(), string(_cid(workflowId, stepIndex, rec)));
     }
 
     /// @inheritdoc ITinyHops
@@ -277,10 +274,10 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
         jobIds = new uint256[](n);
         cids = new string[](n);
         for (uint256 i; i < n; ++i) {
-            StepState storage st = _steps[workflowId][i];
-            statuses[i] = st.status;
-            jobIds[i] = st.jobId;
-            cids[i] = string(_results[workflowId][i].get());
+            uint256 rec = StepRecord.load(_steps[workflowId], i);
+            statuses[i] = StepStatus(rec.status());
+            jobIds[i] = rec.jobId();
+            cids[i] = string(_cid(workflowId, i, rec));
         }
     }
 
@@ -291,7 +288,7 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
         (uint256 start, uint256 end) = r.paramsRange();
         uint256[] memory refs = ParamsTemplate.references(r.raw, start, end);
         for (uint256 k; k < refs.length; ++k) {
-            if (_steps[workflowId][refs[k]].status != StepStatus.Completed) {
+            if (StepRecord.load(_steps[workflowId], refs[k]).status() != uint256(StepStatus.Completed)) {
                 revert DependencyNotCompleted(workflowId, stepIndex, refs[k]);
             }
         }
@@ -373,7 +370,7 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
         uint256 len = w.ready.length;
         while (head < len && launched < limit && w.status == WorkflowStatus.Running) {
             uint256 index = w.ready[head];
-            if (_steps[workflowId][index].status != StepStatus.Pending) {
+            if (StepRecord.load(_steps[workflowId], index).status() != uint256(StepStatus.Pending)) {
                 head++;
                 continue;
             }
@@ -404,39 +401,58 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
             return Launch.Stalled;
         }
         string memory params = _resolve(workflowId, r);
-
-        StepState storage st = _steps[workflowId][index];
-        uint256 attempt = uint256(st.attempts) + 1;
         w.balance -= uint96(cost);
-        st.status = StepStatus.Running;
-        st.attempts = uint16(attempt);
-        st.deadline = r.timeout == 0 ? 0 : uint40(block.timestamp + r.timeout);
+        mapping(uint256 => uint256) storage words = _steps[workflowId];
+        uint256 rec = StepRecord.load(words, index);
+        StepRecord.store(
+            words,
+            index,
+            rec.withStatus(uint256(StepStatus.Running)).withAttempts(rec.attempts() + 1).withDeadline(
+                r.timeout == 0 ? 0 : block.timestamp + r.timeout
+            ).withJobId(0)
+        );
+        return _submit(workflowId, w, index, module, params, cost);
+    }
 
+    /// @dev The interaction of `_launch`, once the attempt is paid for and recorded as running.
+    function _submit(
+        uint256 workflowId,
+        Workflow storage w,
+        uint256 index,
+        string memory module,
+        string memory params,
+        uint256 cost
+    ) private returns (Launch) {
         (bool ok, uint256 jobId, string memory reason) = _submitJob(module, params, cost);
-        if (ok && (jobId == 0 || jobId > type(uint176).max || _jobSteps[jobId] != 0)) {
+        mapping(uint256 => uint256) storage words = _steps[workflowId];
+        uint256 rec = StepRecord.load(words, index);
+        if (ok && (jobId == 0 || jobId > StepRecord.MAX_JOB_ID || _jobSteps[jobId] != 0)) {
             // Paid, but the id cannot be tracked: its result could never be matched. Fail loudly.
-            st.jobId = 0;
             _failStep(workflowId, w, index, jobId, "backend returned an unusable job id");
             return Launch.Failed;
         }
         if (!ok) {
-            // The call reverted, so the payment came back with it.
+            // The call reverted, so the payment came back with it, and the attempt did not happen.
             w.balance += uint96(cost);
-            st.attempts = uint16(attempt - 1);
+            StepRecord.store(words, index, rec.withAttempts(rec.attempts() - 1));
             _failStep(workflowId, w, index, 0, reason);
             return Launch.Failed;
         }
-        st.jobId = uint176(jobId);
+        StepRecord.store(words, index, rec.withJobId(jobId));
         _jobSteps[jobId] = (workflowId << 16) | index;
-        emit StepStarted(workflowId, index, jobId, cost, attempt);
+        emit StepStarted(workflowId, index, jobId, cost, rec.attempts());
         return Launch.Started;
     }
 
-    function _complete(uint256 workflowId, Workflow storage w, uint256 index, uint256 jobId, string calldata cid)
-        private
-    {
-        _steps[workflowId][index].status = StepStatus.Completed;
-        _results[workflowId][index].setCalldata(bytes(cid));
+    function _complete(
+        uint256 workflowId,
+        Workflow storage w,
+        uint256 index,
+        uint256 rec,
+        uint256 jobId,
+        string calldata cid
+    ) private {
+        _storeResult(workflowId, index, rec, cid);
         uint256 done = w.completedSteps + 1;
         w.completedSteps = uint16(done);
         emit StepCompleted(workflowId, index, jobId, cid);
@@ -447,6 +463,24 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
             _setStatus(workflowId, w, WorkflowStatus.Completed);
             return;
         }
+        _unlockChildren(workflowId, w, index);
+    }
+
+    /// @dev The result is written once: as a digest when it is a canonical CIDv1, else as text.
+    function _storeResult(uint256 workflowId, uint256 index, uint256 rec, string calldata cid) private {
+        (bool compact, bytes32 digest, uint256 form) = CidCodec.compress(bytes(cid));
+        if (compact) {
+            _digests[workflowId][index] = digest;
+        } else {
+            form = CidCodec.TEXT;
+            _texts[workflowId][index].setCalldata(bytes(cid));
+        }
+        StepRecord.store(_steps[workflowId], index, rec.withStatus(uint256(StepStatus.Completed)).withCidForm(form));
+    }
+
+    /// @dev Counts the completed step towards each child's dependencies; launches (or queues) the
+    /// children that became ready.
+    function _unlockChildren(uint256 workflowId, Workflow storage w, uint256 index) private {
         WorkflowBlob.Record memory r = _load(w, index);
         uint256 launched;
         for (uint256 k; k < r.childCount; ++k) {
@@ -454,9 +488,9 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
             uint256 depCount = _depCount(w, c);
             if (depCount > 1) {
                 // Count completed dependencies; a child with one dependency is ready at once.
-                StepState storage cs = _steps[workflowId][c];
-                uint256 doneDeps = cs.doneDeps + 1;
-                cs.doneDeps = uint16(doneDeps);
+                uint256 crec = StepRecord.load(_steps[workflowId], c);
+                uint256 doneDeps = crec.doneDeps() + 1;
+                StepRecord.store(_steps[workflowId], c, crec.withDoneDeps(doneDeps));
                 if (doneDeps < depCount) continue;
             }
             launched = _ready(workflowId, w, c, MAX_CALLBACK_LAUNCHES, launched);
@@ -465,7 +499,19 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
 
     function _resolve(uint256 workflowId, WorkflowBlob.Record memory r) private view returns (string memory) {
         (uint256 start, uint256 end) = r.paramsRange();
-        return ParamsTemplate.resolve(r.raw, start, end, _results[workflowId]);
+        return ParamsTemplate.resolve(r.raw, start, end, workflowId, _cidOf);
+    }
+
+    /// @dev The result CID of a completed step, as bytes.
+    function _cidOf(uint256 workflowId, uint256 index) private view returns (bytes memory) {
+        return _cid(workflowId, index, StepRecord.load(_steps[workflowId], index));
+    }
+
+    function _cid(uint256 workflowId, uint256 index, uint256 rec) private view returns (bytes memory) {
+        uint256 form = rec.cidForm();
+        if (form == CidCodec.NONE) return "";
+        if (form == CidCodec.TEXT) return _texts[workflowId][index].get();
+        return CidCodec.expand(_digests[workflowId][index], form);
     }
 
     function _depCount(Workflow storage w, uint256 index) private view returns (uint256) {
@@ -481,16 +527,16 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
         uint256 workflowId,
         Workflow storage w,
         uint256 index,
+        uint256 rec,
         uint256 jobId,
         string memory reason,
         uint256 launched
     ) private returns (uint256) {
-        StepState storage st = _steps[workflowId][index];
         WorkflowStatus s = w.status;
         uint256 maxRetries = _load(w, index).maxRetries;
-        if ((s == WorkflowStatus.Running || s == WorkflowStatus.Paused) && st.attempts <= maxRetries) {
-            st.status = StepStatus.Pending;
-            emit StepAttemptFailed(workflowId, index, jobId, st.attempts, reason);
+        if ((s == WorkflowStatus.Running || s == WorkflowStatus.Paused) && rec.attempts() <= maxRetries) {
+            StepRecord.store(_steps[workflowId], index, rec.withStatus(uint256(StepStatus.Pending)));
+            emit StepAttemptFailed(workflowId, index, jobId, rec.attempts(), reason);
             return _ready(workflowId, w, index, MAX_CALLBACK_LAUNCHES, launched);
         }
         _failStep(workflowId, w, index, jobId, reason);
@@ -500,7 +546,8 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
     function _failStep(uint256 workflowId, Workflow storage w, uint256 index, uint256 jobId, string memory reason)
         private
     {
-        _steps[workflowId][index].status = StepStatus.Failed;
+        mapping(uint256 => uint256) storage words = _steps[workflowId];
+        StepRecord.store(words, index, StepRecord.load(words, index).withStatus(uint256(StepStatus.Failed)));
         emit StepFailed(workflowId, index, jobId, reason);
         WorkflowStatus s = w.status;
         if (s == WorkflowStatus.Running || s == WorkflowStatus.Paused) {
@@ -512,9 +559,9 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
     function _expireTimeouts(uint256 workflowId, Workflow storage w) private returns (uint256 launched) {
         uint256 n = w.stepCount;
         for (uint256 i; i < n && w.status == WorkflowStatus.Running; ++i) {
-            StepState storage st = _steps[workflowId][i];
-            if (st.status == StepStatus.Running && st.deadline != 0 && block.timestamp >= st.deadline) {
-                launched = _attemptFailed(workflowId, w, i, st.jobId, "timeout", launched);
+            uint256 rec = StepRecord.load(_steps[workflowId], i);
+            if (rec.status() == uint256(StepStatus.Running) && rec.deadline() != 0 && block.timestamp >= rec.deadline()) {
+                launched = _attemptFailed(workflowId, w, i, rec, rec.jobId(), "timeout", launched);
             }
         }
     }

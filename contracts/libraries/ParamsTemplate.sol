@@ -2,14 +2,12 @@
 pragma solidity ^0.8.24;
 
 import {ITinyHops} from "../interfaces/ITinyHops.sol";
-import {LibBytes} from "solady/utils/LibBytes.sol";
 
 /// @title ParamsTemplate: the params byte format of docs/params-format.md
 /// @notice A template is a sequence of segments: `0x00 len:uint16 bytes[len]` (a literal, len >= 1)
 /// or `0x01 index:uint16` (the result CID of step `index`). Validated once at creation, resolved at
 /// each launch.
 library ParamsTemplate {
-    using LibBytes for LibBytes.BytesStorage;
 
     uint8 internal constant LITERAL = 0x00;
     uint8 internal constant REFERENCE = 0x01;
@@ -36,15 +34,34 @@ library ParamsTemplate {
         }
     }
 
-    /// @notice Resolves the template stored at `raw[start:end]` with the results in `cids`
-    /// (a step index to its result CID). Referenced steps must have a result (checked by callers).
-    function resolve(bytes memory raw, uint256 start, uint256 end, mapping(uint256 => LibBytes.BytesStorage) storage cids)
-        internal
-        view
-        returns (string memory out)
-    {
-        // Pass 1: the length of the output.
-        uint256 total;
+    /// @notice Resolves the template stored at `raw[start:end]`: literals as they are, each
+    /// reference replaced by `cidOf(workflowId, index)`. Referenced steps must have a result
+    /// (checked by callers).
+    function resolve(
+        bytes memory raw,
+        uint256 start,
+        uint256 end,
+        uint256 workflowId,
+        function(uint256, uint256) view returns (bytes memory) cidOf
+    ) internal view returns (string memory) {
+        (bytes[] memory cids, uint256 total) = _fetch(raw, start, end, workflowId, cidOf);
+        return string(_assemble(raw, start, end, cids, total));
+    }
+
+    /// @dev The CID of every reference, in order, and the length of the resolved string.
+    function _fetch(
+        bytes memory raw,
+        uint256 start,
+        uint256 end,
+        uint256 workflowId,
+        function(uint256, uint256) view returns (bytes memory) cidOf
+    ) private view returns (bytes[] memory cids, uint256 total) {
+        uint256[] memory refs = references(raw, start, end);
+        cids = new bytes[](refs.length);
+        for (uint256 k; k < refs.length; ++k) {
+            cids[k] = cidOf(workflowId, refs[k]);
+            total += cids[k].length;
+        }
         uint256 pos = start;
         while (pos < end) {
             (uint8 tag, uint256 value) = _header(raw, pos);
@@ -52,17 +69,24 @@ library ParamsTemplate {
                 total += value;
                 pos += HEADER + value;
             } else {
-                total += cids[value].length();
                 pos += HEADER;
             }
         }
-        // Pass 2: copy literals and CIDs into place.
-        bytes memory buf = new bytes(total);
+    }
+
+    /// @dev Literals and CIDs copied into one buffer of `total` bytes.
+    function _assemble(bytes memory raw, uint256 start, uint256 end, bytes[] memory cids, uint256 total)
+        private
+        pure
+        returns (bytes memory buf)
+    {
+        buf = new bytes(total);
         uint256 dst;
         assembly {
             dst := add(buf, 32)
         }
-        pos = start;
+        uint256 pos = start;
+        uint256 k;
         while (pos < end) {
             (uint8 tag, uint256 value) = _header(raw, pos);
             if (tag == LITERAL) {
@@ -72,7 +96,7 @@ library ParamsTemplate {
                 dst += value;
                 pos += HEADER + value;
             } else {
-                bytes memory cid = cids[value].get();
+                bytes memory cid = cids[k++];
                 uint256 n = cid.length;
                 assembly {
                     mcopy(dst, add(cid, 32), n)
@@ -81,7 +105,6 @@ library ParamsTemplate {
                 pos += HEADER;
             }
         }
-        out = string(buf);
     }
 
     /// @notice The step indices `raw[start:end]` references, in order (with repeats).

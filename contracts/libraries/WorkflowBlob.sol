@@ -140,10 +140,8 @@ library WorkflowBlob {
         _put(head, 2, l.rootCount, 2);
         uint256 rootPos = HEAD + ENTRY * n;
         for (uint256 i; i < n; ++i) {
-            uint256 e = HEAD + ENTRY * i;
-            _put(head, e, l.place[i] >> 32, 2);
-            _put(head, e + 2, l.place[i] & 0xffffffff, 3);
-            _put(head, e + 5, l.size[i], 3);
+            // entry = chunk:2 offset:3 length:3, written as one 8-byte value
+            _put(head, HEAD + ENTRY * i, ((l.place[i] >> 32) << 48) | ((l.place[i] & 0xffffffff) << 24) | l.size[i], 8);
             if (steps[i].deps.length == 0) {
                 _put(head, rootPos, i, 2);
                 rootPos += 2;
@@ -151,17 +149,18 @@ library WorkflowBlob {
         }
     }
 
+    function _fixed(ITinyHops.Step calldata s, uint256 childCount) private pure returns (uint256) {
+        return (s.maxCost << 104) | (uint256(s.maxRetries) << 96) | (uint256(s.timeout) << 64)
+            | (bytes(s.module).length << 48) | (s.params.length << 32) | (s.deps.length << 16) | childCount;
+    }
+
     function _record(ITinyHops.Step calldata s, Layout memory l, uint256 i) private pure {
         bytes memory b = l.bufs[l.place[i] >> 32];
         uint256 off = l.place[i] & 0xffffffff;
         uint16[] calldata deps = s.deps;
-        _put(b, off, s.maxCost, 16);
-        _put(b, off + 16, s.maxRetries, 1);
-        _put(b, off + 17, s.timeout, 4);
-        _put(b, off + 21, bytes(s.module).length, 2);
-        _put(b, off + 23, s.params.length, 2);
-        _put(b, off + 25, deps.length, 2);
-        _put(b, off + 27, l.childCount[i], 2);
+        // The fixed 29 bytes in one write: maxCost:16 maxRetries:1 timeout:4 moduleLen:2 paramsLen:2
+        // depCount:2 childCount:2.
+        _put(b, off, _fixed(s, l.childCount[i]), FIXED);
         uint256 p = off + FIXED;
         _copy(b, p, bytes(s.module));
         p += bytes(s.module).length;

@@ -263,3 +263,14 @@ def test_spec_uri_and_reads(tinyhops, create):
     with reverts(tinyhops, "UnknownStep", wf, 2):
         tinyhops.getStep(wf, 2)
     assert tinyhops.lilypad() != "0x" + "0" * 40
+
+
+def test_canonical_cids_are_stored_compactly_and_resolved_exactly(tinyhops, modicum, create, post, job_of):
+    from tiny_hops.cid import cid_of
+
+    cid = cid_of(b"the first step's output")
+    wf = create([step(), step(params=lit("in=") + ref(0) + lit("!"), deps=[0])], value=COST * 2)
+    post(wf, 0, cid)
+    assert tinyhops.getStep(wf, 0).resultCid == cid
+    assert modicum.getJob(job_of(wf, 1)).params == f"in={cid}!"
+    assert list(tinyhops.getResults(wf).cids)[0] == cid
