@@ -61,7 +61,9 @@ def load_account(alias: str | None = None, *, chain_id: int | None = None, index
         from ape_accounts.accounts import ApeSigner
 
         try:
-            return ApeSigner(private_key=key if key.startswith("0x") else "0x" + key)
+            signer = ApeSigner(private_key=key if key.startswith("0x") else "0x" + key)
+            signer.address  # derives the address: fails here for a malformed key
+            return signer
         except Exception:
             raise NetworkError("THOPS_PRIVATE_KEY is not a valid private key (64 hex digits)") from None
     if chain_id in LOCAL_CHAIN_IDS:

@@ -146,3 +146,20 @@ def test_offline_commands(cli, tmp_path):
     assert cli("validate", str(out), network=False).exit_code == 0
     missing = cli("get", "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku", network=False)
     assert missing.exit_code == 1
+
+
+def test_private_key_from_the_environment_signs_and_is_never_printed(cli, launch, accounts, monkeypatch, tinyhops):
+    # anvil's well-known test key #4 (ape's test mnemonic): a funded account that is not the default
+    key = "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a"
+    monkeypatch.setenv("THOPS_PRIVATE_KEY", key)
+    result = cli("run", str(REFERENCE))
+    assert result.exit_code == 0, result.output
+    wf = int(result.output.split("Your workflowId is : ")[1].split()[0])
+    assert tinyhops.getWorkflow(wf).owner == accounts[4].address
+    refused = cli("pause", str(wf), "--account", "TEST::0")
+    assert refused.exit_code == 1
+    assert key not in result.output and key[2:] not in result.output and key[2:] not in refused.output
+    monkeypatch.setenv("THOPS_PRIVATE_KEY", "0x1234")
+    bad = cli("pause", str(wf))
+    assert bad.exit_code == 1 and "THOPS_PRIVATE_KEY is not a valid private key" in bad.output
+    assert "0x1234" not in bad.output
