@@ -8,11 +8,10 @@ A JSON object keyed by chain id (as a string):
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .atomic import write_json
 from .paths import deployments_file
 
 
@@ -53,10 +52,5 @@ def save(chain_id: int, deployment: Deployment, path: Path | None = None) -> Pat
     path = path or deployments_file()
     data = _read(path)
     data[str(chain_id)] = asdict(deployment)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".deployments.")
-    with os.fdopen(fd, "w") as fh:
-        json.dump(data, fh, indent=2)
-        fh.write("\n")
-    os.replace(tmp, path)
+    write_json(path, data)
     return path

@@ -376,7 +376,7 @@ def to_svg(
     )
     y += HEADER_LINE_H
     x = float(MARGIN)
-    add(f'<g class="summary">')
+    add('<g class="summary">')
     if wstatus:
         fill, colour = WORKFLOW_STATUS_COLOURS[wstatus]
         label = "Workflow status: "

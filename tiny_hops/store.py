@@ -8,9 +8,9 @@ renamed into place, so a reader never sees a partial file and a crash leaves no 
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
+from tiny_hops.atomic import write_bytes
 from tiny_hops.cid import cid_of, parse_cid
 
 from .paths import home as default_home
@@ -82,20 +82,7 @@ class ContentStore:
                 return cid  # already stored intact (a damaged copy is rewritten below)
         except FileNotFoundError:
             pass
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
+        write_bytes(target, data)
         return cid
 
     def put_text(self, text: str) -> str:

@@ -18,9 +18,10 @@ re-runs the job instead of losing it, and the `done` check stops it from being p
 """
 from __future__ import annotations
 
+from tiny_hops.atomic import write_json
+
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,21 +32,7 @@ STATE_VERSION = 1
 
 def atomic_write_json(path: Path, value) -> None:
     """Writes `value` as JSON to `path` through a temporary file, fsync and rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(value, fh, indent=1, sort_keys=True)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_json(path, value, indent=1)
 
 
 @dataclass
