@@ -427,7 +427,9 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
         mapping(uint256 => uint256) storage words = _steps[workflowId];
         uint256 rec = StepRecord.load(words, index);
         if (ok && (jobId == 0 || jobId > StepRecord.MAX_JOB_ID || _jobSteps[jobId] != 0)) {
-            // Paid, but the id cannot be tracked: its result could never be matched. Fail loudly.
+            // Paid, but the id cannot be tracked: its result could never be matched. The attempt
+            // happened and was paid for (StepStarted says what it cost), then fails the step.
+            emit StepStarted(workflowId, index, jobId, cost, rec.attempts());
             _failStep(workflowId, w, index, jobId, "backend returned an unusable job id");
             return Launch.Failed;
         }

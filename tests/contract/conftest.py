@@ -6,21 +6,6 @@ from .builders import COST, COWSAY
 
 
 @pytest.fixture(scope="module")
-def owner(accounts):
-    return accounts[0]
-
-
-@pytest.fixture(scope="module")
-def stranger(accounts):
-    return accounts[1]
-
-
-@pytest.fixture(scope="module")
-def provider(accounts):
-    return accounts[2]
-
-
-@pytest.fixture(scope="module")
 def modicum(project, owner, provider):
     m = project.LocalModicum.deploy(sender=owner)
     m.setModuleCost(COWSAY, COST, sender=owner)

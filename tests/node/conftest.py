@@ -6,11 +6,6 @@ from tiny_hops.node.modules import module_costs_wei
 
 
 @pytest.fixture(scope="module")
-def owner(accounts):
-    return accounts[0]
-
-
-@pytest.fixture(scope="module")
 def provider_account(accounts):
     return accounts[1]
 

@@ -12,21 +12,6 @@ MODULE_COSTS = {COWSAY: COST, PRICEY: COST * 100}
 
 
 @pytest.fixture(scope="module")
-def owner(accounts):
-    return accounts[0]
-
-
-@pytest.fixture(scope="module")
-def stranger(accounts):
-    return accounts[1]
-
-
-@pytest.fixture(scope="module")
-def provider(accounts):
-    return accounts[2]
-
-
-@pytest.fixture(scope="module")
 def owner2(accounts):
     return accounts[3]
 

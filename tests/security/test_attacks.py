@@ -12,21 +12,6 @@ REENTRANT_CALL = keccak(text="ReentrancyGuardReentrantCall()")[:4]
 
 
 @pytest.fixture(scope="module")
-def owner(accounts):
-    return accounts[0]
-
-
-@pytest.fixture(scope="module")
-def stranger(accounts):
-    return accounts[1]
-
-
-@pytest.fixture(scope="module")
-def provider(accounts):
-    return accounts[2]
-
-
-@pytest.fixture(scope="module")
 def modicum(project, owner, provider):
     m = project.LocalModicum.deploy(sender=owner)
     m.setModuleCost(COWSAY, COST, sender=owner)
@@ -294,8 +279,8 @@ def test_backend_returning_an_unusable_job_id_fails_the_step_and_takes_only_that
         chain, evil, evil_hops, owner, bad_id):
     """The backend keeps the one payment (it was paid and answered with an id TinyHops cannot
     track); the step and workflow fail, and the rest of the balance stays withdrawable.
-    Note: no StepStarted is emitted for this payment (StepFailed carries the job id, not the cost),
-    so accounting from StepStarted and Refunded events alone does not see it; see docs/security.md."""
+    StepStarted records the paid attempt (with its cost) before StepFailed, so accounting from
+    StepStarted and Refunded events sees every wei."""
     th = evil_hops
     th.createAndStartWorkflow([step()], "", value=COST * 2, sender=owner)
     first = th.workflowCount()
@@ -304,7 +289,7 @@ def test_backend_returning_an_unusable_job_id_fails_the_step_and_takes_only_that
     th0, ev0 = bal(chain, th), bal(chain, evil)
     r = th.createAndStartWorkflow([step(), step()], "", value=COST * 5, sender=owner)
     wf = th.workflowCount()
-    assert [log.stepIndex for log in r.decode_logs(th.StepStarted)] == []
+    assert [(log.stepIndex, log.cost) for log in r.decode_logs(th.StepStarted)] == [(0, COST)]
     assert [log.reason for log in r.decode_logs(th.StepFailed)] == ["backend returned an unusable job id"]
     assert th.getWorkflow(wf).status == FAILED
     assert bal(chain, evil) - ev0 == COST and bal(chain, th) - th0 == COST * 4 == th.getWorkflow(wf).balance
