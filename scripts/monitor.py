@@ -21,6 +21,6 @@ def cli(workflow_id, as_json, account, address):
     except (ClientError, LookupError) as exc:
         _fail(exc)
     if as_json:
-        click.echo(json.dumps(snapshot(view), indent=2))
+        click.echo(json.dumps(snapshot(view, client.spec(workflow_id)), indent=2))
     else:
-        Console(width=200).print(render(view))
+        Console(width=200).print(render(view, client.spec(workflow_id)))

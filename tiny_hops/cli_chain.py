@@ -67,19 +67,15 @@ def session(network, account_alias, address=None, need_account=True, client=True
 
 def _spec_for(client, workflow_id, spec_path):
     """The CompiledWorkflow: from SPEC, else fetched from the content store via the specURI."""
-    from .spec import compile_spec, load_and_compile, loads_spec
-    from .store import ContentStore, NotInStore
+    from .spec import load_and_compile
 
     if spec_path:
         return load_and_compile(spec_path)
-    cid = client.spec_cid(workflow_id)
-    if not cid:
-        return None
-    try:
-        return compile_spec(loads_spec(ContentStore().get_text(cid)))
-    except NotInStore:
-        click.echo(f"(spec {cid} is not in the local content store: pass SPEC to see step names)", err=True)
-        return None
+    workflow = client.spec(workflow_id)
+    if workflow is None and client.spec_cid(workflow_id):
+        click.echo(f"(spec {client.spec_cid(workflow_id)} is not in the local content store: pass SPEC "
+                   "to see step names)", err=True)
+    return workflow
 
 
 def _ether(value: str) -> int:
@@ -178,6 +174,8 @@ def monitor(workflow_id, spec, watch, as_json, interval, timeout, network, accou
                 time.sleep(interval)
                 view = client.workflow(workflow_id)
                 live.update(render(view, workflow))
+        if not console.is_terminal:
+            click.echo()  # the live table ends without a newline when it is not drawn on a terminal
         if not view.finished:
             click.echo(f"gave up after {timeout:g} s: workflow {workflow_id} is still {view.status}", err=True)
         if as_json:

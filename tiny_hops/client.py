@@ -115,6 +115,20 @@ class TinyHopsClient:
         uri = self.workflow(workflow_id, with_steps=False).spec_uri
         return uri[len(SPEC_URI_PREFIX):] if uri.startswith(SPEC_URI_PREFIX) else None
 
+    def spec(self, workflow_id: int, store=None):
+        """The workflow's spec (a CompiledWorkflow) fetched through its specURI from the content
+        store, or None when it has no spec or the store does not hold it."""
+        from .spec import compile_spec, loads_spec
+        from .store import ContentStore, NotInStore
+
+        cid = self.spec_cid(workflow_id)
+        if not cid:
+            return None
+        try:
+            return compile_spec(loads_spec((store or ContentStore()).get_text(cid)))
+        except NotInStore:
+            return None
+
     def module_costs(self, modules: Iterable[str]) -> dict[str, int]:
         lilypad = self.lilypad()
         return {m: int(lilypad.getModuleCost(m)) for m in sorted(set(modules))}
