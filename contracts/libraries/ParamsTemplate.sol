@@ -20,8 +20,12 @@ library ParamsTemplate {
         uint256 pos;
         while (pos < len) {
             if (pos + HEADER > len) revert ITinyHops.MalformedParams(stepIndex, pos);
-            uint8 tag = uint8(params[pos]);
-            uint256 value = (uint256(uint8(params[pos + 1])) << 8) | uint8(params[pos + 2]);
+            uint256 word;
+            assembly {
+                word := calldataload(add(params.offset, pos)) // the 3 header bytes are in bounds
+            }
+            uint256 tag = word >> 248;
+            uint256 value = (word >> 232) & 0xffff;
             if (tag == LITERAL) {
                 if (value == 0 || pos + HEADER + value > len) revert ITinyHops.MalformedParams(stepIndex, pos);
                 pos += HEADER + value;
