@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings
 
 _COMMON = dict(
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.large_base_example],
     derandomize=False,
 )
 settings.register_profile("default", max_examples=25, stateful_step_count=20, **_COMMON)
