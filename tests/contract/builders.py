@@ -34,3 +34,12 @@ def reverts(contract, error: str, *args):
     # by signature rather than by name.
     err = contract.get_error_by_signature(abi.signature)
     return ape.reverts(err, **{i.name: a for i, a in zip(abi.inputs, args)})
+
+
+def deploy_modicum(project, admin, provider, costs: dict):
+    """A LocalModicum with `costs` (module -> wei) set and `provider` registered."""
+    m = project.LocalModicum.deploy(sender=admin)
+    for module, cost in costs.items():
+        m.setModuleCost(module, cost, sender=admin)
+    m.setResourceProvider(provider, True, sender=admin)
+    return m

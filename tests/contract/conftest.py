@@ -2,16 +2,12 @@
 and small factories that drive workflows."""
 import pytest
 
-from .builders import COST, COWSAY
+from .builders import COST, COWSAY, deploy_modicum
 
 
 @pytest.fixture(scope="module")
 def modicum(project, owner, provider):
-    m = project.LocalModicum.deploy(sender=owner)
-    m.setModuleCost(COWSAY, COST, sender=owner)
-    m.setModuleCost("pricey:v1", COST * 100, sender=owner)
-    m.setResourceProvider(provider, True, sender=owner)
-    return m
+    return deploy_modicum(project, owner, provider, {COWSAY: COST, "pricey:v1": COST * 100})
 
 
 @pytest.fixture(scope="module")

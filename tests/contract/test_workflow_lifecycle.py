@@ -1,5 +1,4 @@
 """TinyHops unit tests: creation, scheduling, results, retries, owner controls and money."""
-import ape
 import pytest
 
 from .builders import COST, lit, ref, reverts, step

@@ -35,7 +35,6 @@ def test_live_workflows_complete_in_any_result_order(tinyhops, modicum, provider
     """Posts results (and some JOB_FAILED) in an order Hypothesis picks, tops up the stalled workflow,
     and checks after every post that money is conserved and no step ran before its dependencies."""
     with chain.isolate():
-        pending = {wf: {i for i in range(tinyhops.getWorkflow(wf).stepCount)} for wf in live_workflows}
         posted = 0
         while True:
             running = [(wf, i, j) for wf in live_workflows for i, j in running_jobs(tinyhops, wf)]

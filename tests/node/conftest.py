@@ -2,6 +2,7 @@
 a RecordingClient, and a registered resource provider."""
 import pytest
 
+from tests.contract.builders import deploy_modicum
 from tiny_hops.node.modules import module_costs_wei
 
 
@@ -22,11 +23,7 @@ def costs():
 
 @pytest.fixture(scope="module")
 def modicum(project, owner, provider_account, costs):
-    contract = project.LocalModicum.deploy(sender=owner)
-    for name, cost in costs.items():
-        contract.setModuleCost(name, cost, sender=owner)
-    contract.setResourceProvider(provider_account, True, sender=owner)
-    return contract
+    return deploy_modicum(project, owner, provider_account, costs)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ Every Hypothesis example runs between a chain snapshot and its restore, so these
 """
 import pytest
 
-from tests.contract.builders import COST, COWSAY
+from tests.contract.builders import COST, COWSAY, deploy_modicum
 
 PRICEY = "pricey:v1"  # costs more than a COST-capped step may pay
 GHOST = "ghost:v1"  # no cost set: LocalModicum refuses it ("Module not found")
@@ -18,11 +18,7 @@ def owner2(accounts):
 
 @pytest.fixture(scope="module")
 def modicum(project, owner, provider):
-    m = project.LocalModicum.deploy(sender=owner)
-    for module, cost in MODULE_COSTS.items():
-        m.setModuleCost(module, cost, sender=owner)
-    m.setResourceProvider(provider, True, sender=owner)
-    return m
+    return deploy_modicum(project, owner, provider, MODULE_COSTS)
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,5 @@
 """Property tests: random valid workflows run to completion with results posted in random order,
 and the contract resolves random templates exactly as `tiny_hops.template.resolve` does."""
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

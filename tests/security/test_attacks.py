@@ -3,7 +3,7 @@ anyone's ether. Every test asserts balances before and after, to the wei."""
 import pytest
 from eth_utils import keccak
 
-from tests.contract.builders import COST, COWSAY, lit, ref, reverts, step
+from tests.contract.builders import COST, COWSAY, deploy_modicum, lit, ref, reverts, step
 
 CREATED, RUNNING, PAUSED, COMPLETED, FAILED, CANCELLED = 1, 2, 3, 4, 5, 6
 S_PENDING, S_RUNNING, S_COMPLETED, S_FAILED = range(4)
@@ -13,10 +13,7 @@ REENTRANT_CALL = keccak(text="ReentrancyGuardReentrantCall()")[:4]
 
 @pytest.fixture(scope="module")
 def modicum(project, owner, provider):
-    m = project.LocalModicum.deploy(sender=owner)
-    m.setModuleCost(COWSAY, COST, sender=owner)
-    m.setResourceProvider(provider, True, sender=owner)
-    return m
+    return deploy_modicum(project, owner, provider, {COWSAY: COST})
 
 
 @pytest.fixture(scope="module")
