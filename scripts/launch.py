@@ -11,15 +11,11 @@ from tiny_hops.scripting import _client, _fail, script
 def cli(spec, deposit, allow_partial, account, address):
     from tiny_hops.client import ClientError
     from tiny_hops.costs import parse_ether
-    from tiny_hops.spec import SpecError, load_and_compile
-    from tiny_hops.store import ContentStore
+    from tiny_hops.spec import SpecError
 
     try:
-        workflow = load_and_compile(spec)
-        amount = parse_ether(deposit) if deposit is not None else workflow.worst_case_cost
-        client = _client(account, address)
-        spec_cid = ContentStore().put(open(spec, "rb").read())
-        wf, _ = client.launch(workflow, amount, spec_uri=f"ipfs://{spec_cid}", allow_partial=allow_partial)
+        amount = parse_ether(deposit) if deposit is not None else None
+        wf, *_ = _client(account, address).launch_spec(spec, amount, allow_partial)
     except (SpecError, ClientError, ValueError, LookupError) as exc:
         _fail(exc)
     click.echo(f"Your workflowId is : {wf}")

@@ -122,14 +122,12 @@ def run(spec, deposit, allow_partial, network, account_alias, address):
     with _errors():
         from .spec import load_and_compile
 
-        workflow = load_and_compile(spec)  # fails before touching the chain
-    amount = _ether(deposit) if deposit is not None else workflow.worst_case_cost
+        load_and_compile(spec)  # an invalid spec fails before touching the chain
+    amount = _ether(deposit) if deposit is not None else None
     with session(network, account_alias, address) as (client, _):
         from .costs import format_ether
-        from .store import ContentStore
 
-        spec_cid = ContentStore().put(open(spec, "rb").read())
-        wf, tx = client.launch(workflow, amount, spec_uri=f"ipfs://{spec_cid}", allow_partial=allow_partial)
+        wf, workflow, amount, spec_cid = client.launch_spec(spec, amount, allow_partial)
         click.echo(f"Deposited {format_ether(amount)} ETH (worst case {format_ether(workflow.worst_case_cost)} ETH); "
                    f"spec stored as {spec_cid}")
         click.echo(f"Your workflowId is : {wf}")

@@ -181,6 +181,24 @@ class TinyHopsClient:
         created = tx.events.filter(self.contract.WorkflowCreated)
         return int(created[0].workflowId), tx
 
+    def launch_spec(self, path, deposit: int | None = None, allow_partial: bool = False, store=None):
+        """Compiles the spec file at `path` (SpecError before anything else), stores the file in the
+        content store and launches it with its CID as specURI. `deposit` defaults to the spec's
+        worst-case cost. Returns (workflow id, CompiledWorkflow, deposit, spec CID)."""
+        from .spec import load_and_compile
+        from .store import ContentStore
+
+        from .cid import cid_of
+
+        workflow = load_and_compile(path)
+        amount = workflow.worst_case_cost if deposit is None else deposit
+        with open(path, "rb") as fh:
+            data = fh.read()
+        spec_cid = cid_of(data)
+        workflow_id, _ = self.launch(workflow, amount, SPEC_URI_PREFIX + spec_cid, allow_partial)
+        (store or ContentStore()).put(data)  # only once the launch went through
+        return workflow_id, workflow, amount, spec_cid
+
     def pause(self, workflow_id: int):
         self._owned(workflow_id, {"Running"}, "pause")
         return self.contract.pauseWorkflow(workflow_id, sender=self.account)
