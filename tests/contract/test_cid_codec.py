@@ -49,3 +49,63 @@ def test_the_nodes_cids_are_compact(codec):
 def test_other_strings_are_not_compressed(codec, text):
     ok, _, _ = codec.compress(text)
     assert not ok
+
+
+BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
+
+
+def reference_compress(text: str):
+    """The codec's contract, written plainly: (digest, form) for a canonical sha2-256 CIDv1 of the raw
+    or dag-pb codec in lower-case base32, else None."""
+    data = text.encode()
+    if len(data) != 59 or data[:1] != b"b" or any(chr(c) not in BASE32 for c in data[1:]):
+        return None
+    value = 0
+    for c in data[1:]:
+        value = value << 5 | BASE32.index(chr(c))
+    if value & 3:
+        return None
+    form = {0x01551220: RAW, 0x01701220: DAG_PB}.get(value >> 258)
+    return ((value >> 2) & (2**256 - 1), form) if form else None
+
+
+# Every printable ASCII character (both sides of each range the codec accepts), and UTF-8 characters
+# whose every byte is base32 once its high bit is dropped: U+1CB2 is e1 b2 b2 ("a22" + 0x80 each),
+# U+32CB2 is f0 b2 b2 b2.
+TOKENS = [chr(c) for c in range(0x20, 0x7f)] + ["\u00e9", "\u1100", "\u1cb2", "\U00032cb2"]
+
+
+@given(
+    data=st.binary(max_size=32),
+    codec_name=st.sampled_from(["raw", "dag-pb", "dag-cbor"]),
+    edits=st.lists(st.tuples(st.integers(0, 58), st.sampled_from(TOKENS)), max_size=3),
+)
+def test_compress_agrees_with_a_plain_decoder(codec, data, codec_name, edits):
+    # Every character position is processed in its own lane: a valid CID with a few characters
+    # replaced must be refused or accepted exactly as a character-by-character decoder would.
+    text = v1(codec_name, data)
+    for pos, token in edits:
+        width = len(token.encode())
+        text = text[:pos] + token + text[pos + width:]
+    ok, digest, form = codec.compress(text)
+    expected = reference_compress(text)
+    assert ok == (expected is not None)
+    if ok:
+        assert (int.from_bytes(bytes(digest), "big"), form) == expected
+        assert codec.expand(digest, form) == text
+
+
+def test_every_character_is_checked_in_every_group(codec):
+    # Positions at the edges of the two 32-lane groups (1, 26 | 27, 58) and one inside each.
+    text = v1("raw", b"lanes")
+    for pos in (1, 13, 26, 27, 40, 58):
+        for token in TOKENS:
+            width = len(token.encode())
+            if pos + width > 59:
+                continue
+            edited = text[:pos] + token + text[pos + width:]
+            ok, digest, form = codec.compress(edited)
+            expected = reference_compress(edited)
+            assert ok == (expected is not None), (pos, token)
+            if ok:
+                assert (int.from_bytes(bytes(digest), "big"), form) == expected, (pos, token)
