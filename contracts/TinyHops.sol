@@ -11,6 +11,7 @@ import {ParamsTemplate} from "./libraries/ParamsTemplate.sol";
 import {WorkflowBlob} from "./libraries/WorkflowBlob.sol";
 import {StepRecord} from "./libraries/StepRecord.sol";
 import {CidCodec} from "./libraries/CidCodec.sol";
+import {ReadyRing} from "./libraries/ReadyRing.sol";
 
 /// @title TinyHops: multi-step Lilypad workflows, scheduled on chain
 /// @notice See {ITinyHops} and docs/design.md. Each workflow's definition is written once as
@@ -28,21 +29,22 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
     /// @notice The most jobs one `startWorkflow`, `resumeWorkflow` or `advance` launches.
     uint256 public constant MAX_CALL_LAUNCHES = 64;
 
-    /// @dev Slot 0 packs owner(160) status(8) stepCount(16) completedSteps(16) hasTimeouts(8)
-    /// readyHead(32); slot 1 balance(96) and the definition's first chunk(160), so that creating and
-    /// funding a workflow touches two words. Further chunks, the ready queue and the spec URI are
-    /// written only when used.
+    /// @dev Slot 0 packs owner(160) status(8) stepCount(16) completedSteps(16) hasTimeouts(8) and
+    /// the ready queue's readyHead(16) readyTail(16); slot 1 balance(96) and the definition's first
+    /// chunk(160), so that creating and funding a workflow touches two words. Further chunks, the
+    /// queue's entries (see ReadyRing) and the spec URI are written only when used.
     struct Workflow {
         address owner;
         WorkflowStatus status;
         uint16 stepCount;
         uint16 completedSteps;
         bool hasTimeouts;
-        uint32 readyHead;
+        uint16 readyHead;
+        uint16 readyTail;
         uint96 balance;
         address chunk0;
         address[] moreChunks;
-        uint16[] ready;
+        mapping(uint256 => uint256) ready;
         LibBytes.BytesStorage specURI;
     }
 
@@ -304,7 +306,7 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
     /// @inheritdoc ITinyHops
     function readyCount(uint256 workflowId) external view returns (uint256) {
         Workflow storage w = _workflow(workflowId);
-        return w.ready.length - w.readyHead;
+        return ReadyRing.length(w.readyHead, w.readyTail);
     }
 
     // ================================================================== internals
@@ -347,13 +349,18 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
         private
         returns (uint256)
     {
-        if (w.status == WorkflowStatus.Running && launched < limit && w.readyHead == w.ready.length) {
+        uint256 head = w.readyHead;
+        uint256 tail = w.readyTail;
+        if (w.status == WorkflowStatus.Running && launched < limit && head == tail) {
             Launch outcome = _launch(workflowId, w, index);
             if (outcome == Launch.Started) return launched + 1;
             if (outcome == Launch.Failed) return launched;
         }
-        w.ready.push(uint16(index));
-        if (w.status == WorkflowStatus.Running && w.ready.length - w.readyHead > 1) {
+        ReadyRing.put(w.ready, tail, index);
+        unchecked {
+            w.readyTail = uint16(tail + 1); // wraps with the ring (see ReadyRing)
+        }
+        if (w.status == WorkflowStatus.Running && head != tail) {
             // Something waited before this step: keep order by draining from the head.
             return _drain(workflowId, w, limit, launched);
         }
@@ -367,19 +374,19 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
         returns (uint256)
     {
         uint256 head = w.readyHead;
-        uint256 len = w.ready.length;
-        while (head < len && launched < limit && w.status == WorkflowStatus.Running) {
-            uint256 index = w.ready[head];
+        uint256 tail = w.readyTail;
+        while (head != tail && launched < limit && w.status == WorkflowStatus.Running) {
+            uint256 index = ReadyRing.at(w.ready, head);
             if (StepRecord.load(_steps[workflowId], index).status() != uint256(StepStatus.Pending)) {
-                head++;
+                head = (head + 1) & 0xffff;
                 continue;
             }
             Launch outcome = _launch(workflowId, w, index);
             if (outcome == Launch.Stalled) break;
-            head++;
+            head = (head + 1) & 0xffff;
             if (outcome == Launch.Started) launched++;
         }
-        w.readyHead = uint32(head);
+        w.readyHead = uint16(head);
         return launched;
     }
 
