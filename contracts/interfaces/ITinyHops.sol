@@ -60,6 +60,8 @@ interface ITinyHops {
     error ReferenceNotADependency(uint256 stepIndex, uint256 referencedStep);
     /// @notice Thrown when one step's definition is too large to store.
     error StepTooLarge(uint256 stepIndex, uint256 size, uint256 max);
+    /// @notice Thrown when the definition needs more than `maxBytes` of data contracts (at step `stepIndex`).
+    error WorkflowTooLarge(uint256 stepIndex, uint256 maxBytes);
     /// @notice Thrown for a workflow id that does not exist.
     error UnknownWorkflow(uint256 workflowId);
     /// @notice Thrown for a step index outside the workflow.

@@ -13,15 +13,17 @@ import {ParamsTemplate} from "./ParamsTemplate.sol";
 ///
 /// Layout (all integers big-endian), split into chunks of at most 24,575 bytes (EIP-170):
 ///   chunk 0:  stepCount:2 rootCount:2  entry[stepCount]  root[rootCount]:2  records...
-///   entry:    chunk:2 offset:3 length:3        (where step i's record lives)
+///   entry:    chunk:1 offset:2 length:2        (where step i's record lives)
 ///   record:   maxCost:16 maxRetries:1 timeout:4 moduleLen:2 paramsLen:2 depCount:2 childCount:2
 ///             module[moduleLen] params[paramsLen] deps[depCount]:2 children[childCount]:2
-/// A record never spans two chunks.
+/// A record never spans two chunks, and a workflow has at most 256 chunks (6 MB, far more than a
+/// block's gas can create).
 library WorkflowBlob {
     uint256 internal constant MAX_CHUNK = 24_575;
     uint256 internal constant MAX_STEPS = 1024;
     uint256 private constant HEAD = 4;
-    uint256 private constant ENTRY = 8;
+    uint256 private constant ENTRY = 5;
+    uint256 private constant MAX_CHUNKS = 256;
     uint256 private constant FIXED = 29;
 
     /// @notice A decoded step record; `raw` holds the record, the other fields index into it.
@@ -122,7 +124,9 @@ library WorkflowBlob {
             if (size > MAX_CHUNK || moduleLen > 0xffff || s.params.length > 0xffff) {
                 revert ITinyHops.StepTooLarge(i, size, MAX_CHUNK);
             }
-            if (chunkSize[last] + size > MAX_CHUNK) last++;
+            if (chunkSize[last] + size > MAX_CHUNK && ++last == MAX_CHUNKS) {
+                revert ITinyHops.WorkflowTooLarge(i, MAX_CHUNKS * MAX_CHUNK);
+            }
             l.place[i] = (last << 32) | chunkSize[last];
             l.size[i] = size;
             chunkSize[last] += size;
@@ -140,8 +144,8 @@ library WorkflowBlob {
         _put(head, 2, l.rootCount, 2);
         uint256 rootPos = HEAD + ENTRY * n;
         for (uint256 i; i < n; ++i) {
-            // entry = chunk:2 offset:3 length:3, written as one 8-byte value
-            _put(head, HEAD + ENTRY * i, ((l.place[i] >> 32) << 48) | ((l.place[i] & 0xffffffff) << 24) | l.size[i], 8);
+            // entry = chunk:1 offset:2 length:2, written as one 5-byte value
+            _put(head, HEAD + ENTRY * i, ((l.place[i] >> 32) << 32) | ((l.place[i] & 0xffffffff) << 16) | l.size[i], ENTRY);
             if (steps[i].deps.length == 0) {
                 _put(head, rootPos, i, 2);
                 rootPos += 2;
@@ -183,9 +187,9 @@ library WorkflowBlob {
     function load(address chunk0, address[] storage more, uint256 index) internal view returns (Record memory r) {
         uint256 e = HEAD + ENTRY * index;
         bytes memory entry = SSTORE2.read(chunk0, e, e + ENTRY);
-        uint256 c = _get(entry, 0, 2);
-        uint256 off = _get(entry, 2, 3);
-        uint256 len = _get(entry, 5, 3);
+        uint256 c = _get(entry, 0, 1);
+        uint256 off = _get(entry, 1, 2);
+        uint256 len = _get(entry, 3, 2);
         bytes memory raw = SSTORE2.read(c == 0 ? chunk0 : more[c - 1], off, off + len);
         r.raw = raw;
         r.maxCost = _get(raw, 0, 16);
