@@ -324,6 +324,13 @@ class TinyHopsMachine(RuleBasedStateMachine):
             assert (WS_NAMES[w.status], w.balance, w.stepCount, w.completedSteps) == (
                 WS_NAMES[mw.status], mw.balance, len(mw.steps), mw.completed), (wf, w, mw)
             total += w.balance
+            # The ready queue: as long as the model's, and no step waits in it twice (the bound that
+            # lets ReadyRing keep it in a ring of one entry per step).
+            queued = mw.queue[mw.head:]
+            assert th.readyCount(wf) == len(queued), (wf, th.readyCount(wf), queued)
+            assert len(set(queued)) == len(queued), (wf, queued)
+            if queued:
+                event("ready queue held steps")
             event(f"workflow reached {WS_NAMES[w.status]}")
             REACHED.add((WS_NAMES[w.status], wf, id(self)))
             statuses, jobs, cids = th.getResults(wf)
