@@ -28,7 +28,10 @@ from .model import (
     S_COMPLETED,
     W_CANCELLED,
     W_COMPLETED,
+    W_CREATED,
     W_FAILED,
+    W_PAUSED,
+    W_RUNNING,
     WS_NAMES,
     EventLedger,
     Model,
@@ -258,11 +261,42 @@ class TinyHopsMachine(RuleBasedStateMachine):
             jobs = sorted(j for j in self.model.live_jobs() if j not in self.posted)
             if not jobs:
                 return
-            job = jobs[pick % len(jobs)]
-            self.posted.add(job)
-            r, err = self._send(self.mod.postResult, job, cid, sender=self.c.provider, precheck=False)
-            assert err is None, f"Lilypad's postResult for job {job} reverted: {err}"
-            self._check_ignored(self.model.receive(job, cid))
+            self._post_result(jobs[pick % len(jobs)], cid)
+
+    @precondition(lambda self: self.wf_ids)
+    @rule(pick=PICK, cid=CIDS)
+    def see_it_through(self, pick, cid):
+        """The path most users take: the owner starts one workflow (or resumes it, or it gets topped
+        up when it stalls) and the provider answers each job it launches with a CID, until the
+        workflow finishes or waits on something else. Without it, random runs seldom complete one."""
+        wf = self._wf(pick)
+        w = self.model.wfs[wf]
+        owner = self._owner(wf)
+        top_up = COST * (len(w.steps) + 1)
+        for _ in range(6 * len(w.steps) + 6):
+            if w.status == W_CREATED:
+                self._act(lambda: self.model.start(wf, owner.address, top_up),
+                          self.th.startWorkflow, wf, sender=owner, value=top_up)
+            elif w.status == W_PAUSED:
+                self._act(lambda: self.model.resume(wf, owner.address), self.th.resumeWorkflow, wf, sender=owner)
+            elif w.status != W_RUNNING:
+                return
+            else:
+                mine = [j for j in sorted(self.model.live_jobs()) if j not in self.posted and self.model.jobs[j][0] == wf]
+                if mine:
+                    self._post_result(mine[0], cid)
+                elif len(w.queue) > w.head:  # stalled: top up, then advance
+                    self._act(lambda: self.model.deposit(wf, top_up), self.th.deposit, wf,
+                              sender=self.c.stranger, value=top_up)
+                    self._act(lambda: self.model.advance(wf), self.th.advance, wf, sender=self.c.stranger)
+                else:
+                    return  # its running jobs were posted already (a retry waits on a timeout)
+
+    def _post_result(self, job, cid):
+        self.posted.add(job)
+        _, err = self._send(self.mod.postResult, job, cid, sender=self.c.provider, precheck=False)
+        assert err is None, f"Lilypad's postResult for job {job} reverted: {err}"
+        self._check_ignored(self.model.receive(job, cid))
 
     @precondition(lambda self: self.model.jobs)
     @rule(pick=PICK, cid=CID, failure=st.booleans())
