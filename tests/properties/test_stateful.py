@@ -5,7 +5,8 @@ Rules: create random dependency graphs (parallel groups, chains, fan-in) with pa
 their deps; create, start, createAndStart; deposit (short deposits stall); pause, resume, cancel,
 withdraw; advance; results and JOB_FAILED results posted by the registered provider in any order;
 duplicates and results for superseded attempts sent as the Lilypad contract; forged results from
-other accounts; timeouts passing; every owner-only call from a wrong account.
+other accounts; timeouts passing; every owner-only call from a wrong account; and the happy path
+(one workflow started, topped up and answered until it finishes), so that every run completes some.
 """
 from types import SimpleNamespace
 
