@@ -40,8 +40,14 @@ library WorkflowBlob {
 
     // ---------------------------------------------------------------- writing
 
-    /// @dev Working memory of `write`: children lists (flattened), record placement and buffers.
+    /// @dev Working memory of `write`. `_validate` reads each step from calldata once (with the ABI
+    /// decoder's checks) and keeps where its parts lie; the later passes read those positions
+    /// directly instead of decoding `steps[i]` again.
     struct Layout {
+        uint256[] moduleAt; // calldata offset << 32 | length
+        uint256[] paramsAt; // calldata offset << 32 | length
+        uint256[] depsAt; // calldata offset << 32 | count (one 32-byte word per dependency)
+        uint256[] costs; // maxCost << 104 | maxRetries << 96 | timeout << 64: the fixed part's head
         uint256[] childCount;
         uint256[] childStart; // children of i: flat[childStart[i] .. childStart[i + 1])
         uint256[] flat;
@@ -58,11 +64,11 @@ library WorkflowBlob {
         if (n > MAX_STEPS) revert ITinyHops.TooManySteps(n, MAX_STEPS);
         Layout memory l;
         hasTimeouts = _validate(steps, l);
-        _children(steps, l);
-        _place(steps, l);
-        _header(steps, l);
+        _children(n, l);
+        _place(n, l);
+        _header(n, l);
         for (uint256 i; i < n; ++i) {
-            _record(steps[i], l, i);
+            _record(l, i);
         }
         chunks = new address[](l.bufs.length);
         for (uint256 c; c < chunks.length; ++c) {
@@ -72,27 +78,58 @@ library WorkflowBlob {
 
     function _validate(ITinyHops.Step[] calldata steps, Layout memory l) private pure returns (bool hasTimeouts) {
         uint256 n = steps.length;
+        l.moduleAt = new uint256[](n);
+        l.paramsAt = new uint256[](n);
+        l.depsAt = new uint256[](n);
+        l.costs = new uint256[](n);
         l.childCount = new uint256[](n);
         for (uint256 i; i < n; ++i) {
-            ITinyHops.Step calldata s = steps[i];
-            if (bytes(s.module).length == 0) revert ITinyHops.EmptyModule(i);
-            if (s.maxCost == 0 || s.maxCost > type(uint128).max) revert ITinyHops.InvalidMaxCost(i, s.maxCost);
-            uint16[] calldata deps = s.deps;
-            if (deps.length == 0) l.rootCount++;
-            uint256 prev;
-            for (uint256 j; j < deps.length; ++j) {
-                uint256 d = deps[j];
-                if (d >= i || (j > 0 && d <= prev)) revert ITinyHops.InvalidDependency(i, d);
-                prev = d;
-                l.childCount[d]++;
-            }
-            ParamsTemplate.validate(s.params, deps, i);
-            if (s.timeout != 0) hasTimeouts = true;
+            if (_check(steps[i], l, i)) hasTimeouts = true;
         }
     }
 
-    function _children(ITinyHops.Step[] calldata steps, Layout memory l) private pure {
-        uint256 n = steps.length;
+    /// @dev Checks step `i` and records where its parts lie; true if it has a timeout.
+    function _check(ITinyHops.Step calldata s, Layout memory l, uint256 i) private pure returns (bool) {
+        bytes calldata module_ = bytes(s.module);
+        if (module_.length == 0) revert ITinyHops.EmptyModule(i);
+        uint256 maxCost = s.maxCost;
+        if (maxCost == 0 || maxCost > type(uint128).max) revert ITinyHops.InvalidMaxCost(i, maxCost);
+        uint16[] calldata deps = s.deps;
+        _checkDeps(deps, l, i);
+        bytes calldata params_ = s.params;
+        ParamsTemplate.validate(params_, deps, i);
+        uint256 timeout = s.timeout;
+        l.costs[i] = (maxCost << 104) | (uint256(s.maxRetries) << 96) | (timeout << 64);
+        l.moduleAt[i] = _at(module_);
+        l.paramsAt[i] = _at(params_);
+        uint256 depsAt;
+        assembly {
+            depsAt := or(shl(32, deps.offset), deps.length)
+        }
+        l.depsAt[i] = depsAt;
+        return timeout != 0;
+    }
+
+    /// @dev Dependencies strictly increasing and below `i`; counts each as a child of its step.
+    function _checkDeps(uint16[] calldata deps, Layout memory l, uint256 i) private pure {
+        if (deps.length == 0) l.rootCount++;
+        uint256 prev;
+        for (uint256 j; j < deps.length; ++j) {
+            uint256 d = deps[j]; // the decoder checks that the word holds a uint16
+            if (d >= i || (j > 0 && d <= prev)) revert ITinyHops.InvalidDependency(i, d);
+            prev = d;
+            l.childCount[d]++;
+        }
+    }
+
+    /// @dev Where `b` lies in calldata: offset << 32 | length (both far below 2^32 in any transaction).
+    function _at(bytes calldata b) private pure returns (uint256 at) {
+        assembly {
+            at := or(shl(32, b.offset), b.length)
+        }
+    }
+
+    function _children(uint256 n, Layout memory l) private pure {
         l.childStart = new uint256[](n + 1);
         for (uint256 i; i < n; ++i) {
             l.childStart[i + 1] = l.childStart[i] + l.childCount[i];
@@ -100,16 +137,15 @@ library WorkflowBlob {
         l.flat = new uint256[](l.childStart[n]);
         uint256[] memory fill = new uint256[](n);
         for (uint256 i; i < n; ++i) {
-            uint16[] calldata deps = steps[i].deps;
-            for (uint256 j; j < deps.length; ++j) {
-                uint256 d = deps[j];
+            uint256 depsAt = l.depsAt[i];
+            for (uint256 j; j < _len(depsAt); ++j) {
+                uint256 d = _word(depsAt, j);
                 l.flat[l.childStart[d] + fill[d]++] = i;
             }
         }
     }
 
-    function _place(ITinyHops.Step[] calldata steps, Layout memory l) private pure {
-        uint256 n = steps.length;
+    function _place(uint256 n, Layout memory l) private pure {
         uint256 headerSize = HEAD + ENTRY * n + 2 * l.rootCount;
         if (headerSize > MAX_CHUNK) revert ITinyHops.TooManySteps(n, (MAX_CHUNK - HEAD) / (ENTRY + 2));
         l.place = new uint256[](n);
@@ -118,10 +154,10 @@ library WorkflowBlob {
         uint256 last;
         chunkSize[0] = headerSize;
         for (uint256 i; i < n; ++i) {
-            ITinyHops.Step calldata s = steps[i];
-            uint256 moduleLen = bytes(s.module).length;
-            uint256 size = FIXED + moduleLen + s.params.length + 2 * (s.deps.length + l.childCount[i]);
-            if (size > MAX_CHUNK || moduleLen > 0xffff || s.params.length > 0xffff) {
+            uint256 moduleLen = _len(l.moduleAt[i]);
+            uint256 paramsLen = _len(l.paramsAt[i]);
+            uint256 size = FIXED + moduleLen + paramsLen + 2 * (_len(l.depsAt[i]) + l.childCount[i]);
+            if (size > MAX_CHUNK || moduleLen > 0xffff || paramsLen > 0xffff) {
                 revert ITinyHops.StepTooLarge(i, size, MAX_CHUNK);
             }
             if (chunkSize[last] + size > MAX_CHUNK && ++last == MAX_CHUNKS) {
@@ -137,8 +173,7 @@ library WorkflowBlob {
         }
     }
 
-    function _header(ITinyHops.Step[] calldata steps, Layout memory l) private pure {
-        uint256 n = steps.length;
+    function _header(uint256 n, Layout memory l) private pure {
         bytes memory head = l.bufs[0];
         _put(head, 0, n, 2);
         _put(head, 2, l.rootCount, 2);
@@ -146,37 +181,48 @@ library WorkflowBlob {
         for (uint256 i; i < n; ++i) {
             // entry = chunk:1 offset:2 length:2, written as one 5-byte value
             _put(head, HEAD + ENTRY * i, ((l.place[i] >> 32) << 32) | ((l.place[i] & 0xffffffff) << 16) | l.size[i], ENTRY);
-            if (steps[i].deps.length == 0) {
+            if (_len(l.depsAt[i]) == 0) {
                 _put(head, rootPos, i, 2);
                 rootPos += 2;
             }
         }
     }
 
-    function _fixed(ITinyHops.Step calldata s, uint256 childCount) private pure returns (uint256) {
-        return (s.maxCost << 104) | (uint256(s.maxRetries) << 96) | (uint256(s.timeout) << 64)
-            | (bytes(s.module).length << 48) | (s.params.length << 32) | (s.deps.length << 16) | childCount;
-    }
-
-    function _record(ITinyHops.Step calldata s, Layout memory l, uint256 i) private pure {
+    function _record(Layout memory l, uint256 i) private pure {
         bytes memory b = l.bufs[l.place[i] >> 32];
         uint256 off = l.place[i] & 0xffffffff;
-        uint16[] calldata deps = s.deps;
+        uint256 moduleAt = l.moduleAt[i];
+        uint256 paramsAt = l.paramsAt[i];
+        uint256 depsAt = l.depsAt[i];
         // The fixed 29 bytes in one write: maxCost:16 maxRetries:1 timeout:4 moduleLen:2 paramsLen:2
         // depCount:2 childCount:2.
-        _put(b, off, _fixed(s, l.childCount[i]), FIXED);
+        uint256 head = l.costs[i] | (_len(moduleAt) << 48) | (_len(paramsAt) << 32) | (_len(depsAt) << 16)
+            | l.childCount[i];
+        _put(b, off, head, FIXED);
         uint256 p = off + FIXED;
-        _copy(b, p, bytes(s.module));
-        p += bytes(s.module).length;
-        _copy(b, p, s.params);
-        p += s.params.length;
-        for (uint256 j; j < deps.length; ++j) {
-            _put(b, p, deps[j], 2);
+        _copy(b, p, moduleAt);
+        p += _len(moduleAt);
+        _copy(b, p, paramsAt);
+        p += _len(paramsAt);
+        for (uint256 j; j < _len(depsAt); ++j) {
+            _put(b, p, _word(depsAt, j), 2);
             p += 2;
         }
         for (uint256 k = l.childStart[i]; k < l.childStart[i + 1]; ++k) {
             _put(b, p, l.flat[k], 2);
             p += 2;
+        }
+    }
+
+    /// @dev The length (or count) part of a calldata position `offset << 32 | length`.
+    function _len(uint256 at) private pure returns (uint256) {
+        return at & 0xffffffff;
+    }
+
+    /// @dev Word `j` of the calldata array at `at` (already decoded and checked by `_validate`).
+    function _word(uint256 at, uint256 j) private pure returns (uint256 v) {
+        assembly {
+            v := calldataload(add(shr(32, at), shl(5, j)))
         }
     }
 
@@ -248,9 +294,10 @@ library WorkflowBlob {
         }
     }
 
-    function _copy(bytes memory b, uint256 off, bytes calldata src) private pure {
+    /// @dev Copies the calldata bytes at `at` (offset << 32 | length) to `b[off]`.
+    function _copy(bytes memory b, uint256 off, uint256 at) private pure {
         assembly {
-            calldatacopy(add(add(b, 32), off), src.offset, src.length)
+            calldatacopy(add(add(b, 32), off), shr(32, at), and(at, 0xffffffff))
         }
     }
 
