@@ -49,13 +49,20 @@ __all__ = [
     "format_path",
     "sample_spec",
     "MAX_STEPS",
+    "MAX_STEP_BYTES",
+    "onchain_step_bytes",
 ]
 
 #: The JSON Schema of the spec format.
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "thops.schema.json"
 
-#: Step indices are uint16 on chain.
-MAX_STEPS = _template.MAX_INDEX + 1
+#: The most steps a workflow may have: WorkflowBlob.MAX_STEPS in the contract (`TooManySteps`).
+MAX_STEPS = 1024
+#: The most bytes one step's definition may take on chain: WorkflowBlob.MAX_CHUNK, the size of one
+#: data contract under EIP-170 (`StepTooLarge`); see docs/design.md.
+MAX_STEP_BYTES = 24_575
+#: A step's fixed part in WorkflowBlob: maxCost 16, maxRetries 1, timeout 4, four 2-byte lengths.
+_STEP_FIXED_BYTES = 29
 
 PathParts = tuple  # of str | int
 
@@ -660,8 +667,16 @@ def _analyze(doc: Any) -> tuple[list[SpecIssue], list[_Step]]:
 
 def validate_spec(doc: Any) -> list[SpecIssue]:
     """Every problem of a spec document (as loaded by :func:`load_spec`), sorted by path;
-    an empty list for a valid spec."""
-    return _analyze(doc)[0]
+    an empty list for a valid spec. Includes the limits only the compiled form shows (the bytes a
+    step takes on chain)."""
+    issues = _analyze(doc)[0]
+    if issues:
+        return issues
+    try:
+        compile_spec(doc)
+    except SpecError as exc:
+        return exc.issues
+    return []
 
 
 # --------------------------------------------------------------------------------- compiling
@@ -756,6 +771,10 @@ def compile_spec(doc: Any, source: str | None = None) -> CompiledWorkflow:
             )
         )
 
+    too_large = _oversized_steps(order, compiled)
+    if too_large:
+        raise SpecError(too_large, source)
+
     crit_cost, crit_path = _costs.critical_path(compiled)
     return CompiledWorkflow(
         steps=tuple(compiled),
@@ -768,6 +787,30 @@ def compile_spec(doc: Any, source: str | None = None) -> CompiledWorkflow:
         metadata=dict(doc.get("metadata", {})),
         critical_path=crit_path,
     )
+
+
+def onchain_step_bytes(step: CompiledStep, children: int) -> int:
+    """The bytes `step` takes in the contract's stored definition (WorkflowBlob's record): the fixed
+    part, the module name, the params template and two bytes for each dependency and each child."""
+    return _STEP_FIXED_BYTES + len(step.module.encode()) + len(step.params) + 2 * (len(step.deps) + children)
+
+
+def _oversized_steps(order: list[_Step], compiled: list[CompiledStep]) -> list[SpecIssue]:
+    """The steps the contract would refuse with `StepTooLarge`, as spec issues."""
+    children = [0] * len(compiled)
+    for step in compiled:
+        for d in step.deps:
+            children[d] += 1
+    issues = []
+    for st, step in zip(order, compiled):
+        size = onchain_step_bytes(step, children[step.index])
+        if size > MAX_STEP_BYTES:
+            issues.append(SpecIssue(
+                format_path(st.path + ("stepModule", "params")),
+                f"step {step.step_id!r} takes {size:,} bytes on chain (module {len(step.module.encode()):,}, "
+                f"params {len(step.params):,}, the rest fixed and links); a step holds at most "
+                f"{MAX_STEP_BYTES:,}: put large inputs in the content store and pass their CID"))
+    return issues
 
 
 def load_and_compile(path: str | Path) -> CompiledWorkflow:

@@ -46,11 +46,31 @@ def test_a_multi_chunk_workflow_runs(tinyhops, modicum, owner, wide, post, job_o
 def test_a_step_too_large_for_one_data_contract(tinyhops, owner):
     # 29 fixed bytes + 13 (module) + 24,540 (one 3-byte header and 24,537 bytes of text) = 24,582.
     params = lit("x" * 24_537)
+    before = tinyhops.workflowCount()
     with reverts(tinyhops, "StepTooLarge", 0, 29 + 13 + len(params), 24_575):
         tinyhops.createWorkflow([step(params=params)], "", sender=owner)
+    assert tinyhops.workflowCount() == before
 
 
 def test_the_largest_step_fits(tinyhops, owner, create):
     params = lit("x" * (24_575 - 29 - 13 - 3))  # exactly 24,575 bytes: a data contract of its own
     wf = create([step(params=lit("y")), step(params=params)])
     assert bytes(tinyhops.getStepDefinition(wf, 1).params) == params
+
+
+def test_the_specs_size_limit_is_the_contracts(tinyhops, owner, create):
+    # tiny_hops.spec refuses exactly the steps the contract would refuse, so a spec that validates
+    # never meets StepTooLarge on chain.
+    from tiny_hops.spec import MAX_STEP_BYTES, SpecError, compile_spec
+
+    def spec(text_len):
+        return {"version": "1", "steps": [{"stepId": "a", "stepModule": {
+            "cmd": "cowsay:v0.0.1", "params": "x" * text_len, "cost": "0.001"}}]}
+
+    fits = MAX_STEP_BYTES - 29 - 13 - 3
+    wf = create(compile_spec(spec(fits)).contract_steps())
+    assert len(bytes(tinyhops.getStepDefinition(wf, 0).params)) == fits + 3
+    with pytest.raises(SpecError, match="a step holds at most 24,575"):
+        compile_spec(spec(fits + 1))
+    with reverts(tinyhops, "StepTooLarge", 0, MAX_STEP_BYTES + 1, MAX_STEP_BYTES):
+        tinyhops.createWorkflow([step(params=lit("x" * (fits + 1)))], "", sender=owner)

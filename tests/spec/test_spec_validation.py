@@ -9,6 +9,7 @@ from tiny_hops.spec import (
     SCHEMA_PATH,
     CompiledWorkflow,
     SpecError,
+    MAX_STEPS,
     SpecIssue,
     compile_spec,
     format_path,
@@ -252,6 +253,9 @@ BAD = {
     "stepId-trailing-newline": (_set(S1 + ("stepId",), "2\n"), "steps[1][0].stepId", "letters, digits"),
     "module-trailing-newline": (_set(S1 + ("stepModule", "cmd"), "a:b\n"), "steps[1][0].stepModule.cmd", "name:version"),
     "metadata-not-object": (_set(("metadata",), []), "metadata", "must be an object"),
+    # Valid JSON, but more than one step may hold on chain (the contract's StepTooLarge).
+    "params-too-large-on-chain": (_set(S1 + ("stepModule", "params"), "x" * 30_000),
+                                  "steps[1][0].stepModule.params", "a step holds at most 24,575"),
 }
 
 
@@ -344,3 +348,10 @@ def test_package_root_is_lazy():
     assert tiny_hops.load_and_compile is load_and_compile
     with pytest.raises(AttributeError):
         tiny_hops.nope  # noqa: B018
+
+
+def test_more_steps_than_the_contract_takes():
+    step = reference()["steps"][0]
+    doc = {"version": "1", "steps": [dict(step, stepId=f"s{i}") for i in range(MAX_STEPS + 1)]}
+    issues = validate_spec(doc)
+    assert [(i.path, "at most 1024 steps" in i.message) for i in issues] == [("steps", True)]
