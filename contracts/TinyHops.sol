@@ -357,9 +357,7 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
             if (outcome == Launch.Failed) return launched;
         }
         ReadyRing.put(w.ready, tail, index);
-        unchecked {
-            w.readyTail = uint16(tail + 1); // wraps with the ring (see ReadyRing)
-        }
+        w.readyTail = uint16(ReadyRing.next(tail));
         if (w.status == WorkflowStatus.Running && head != tail) {
             // Something waited before this step: keep order by draining from the head.
             return _drain(workflowId, w, limit, launched);
@@ -378,12 +376,12 @@ contract TinyHops is ITinyHops, ILilypadV1Client, LilypadV1Backend, ReentrancyGu
         while (head != tail && launched < limit && w.status == WorkflowStatus.Running) {
             uint256 index = ReadyRing.at(w.ready, head);
             if (StepRecord.load(_steps[workflowId], index).status() != uint256(StepStatus.Pending)) {
-                head = (head + 1) & 0xffff;
+                head = ReadyRing.next(head);
                 continue;
             }
             Launch outcome = _launch(workflowId, w, index);
             if (outcome == Launch.Stalled) break;
-            head = (head + 1) & 0xffff;
+            head = ReadyRing.next(head);
             if (outcome == Launch.Started) launched++;
         }
         w.readyHead = uint16(head);

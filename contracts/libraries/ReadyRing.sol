@@ -22,6 +22,13 @@ library ReadyRing {
         }
     }
 
+    /// @notice The position after `pos` (positions wrap at 2^16).
+    function next(uint256 pos) internal pure returns (uint256) {
+        unchecked {
+            return (pos + 1) & 0xffff;
+        }
+    }
+
     /// @notice Writes `index` at position `pos`.
     function put(mapping(uint256 => uint256) storage ring, uint256 pos, uint256 index) internal {
         uint256 slot = (pos % SIZE) >> 4;

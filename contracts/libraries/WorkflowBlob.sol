@@ -102,11 +102,7 @@ library WorkflowBlob {
         l.costs[i] = (maxCost << 104) | (uint256(s.maxRetries) << 96) | (timeout << 64);
         l.moduleAt[i] = _at(module_);
         l.paramsAt[i] = _at(params_);
-        uint256 depsAt;
-        assembly {
-            depsAt := or(shl(32, deps.offset), deps.length)
-        }
-        l.depsAt[i] = depsAt;
+        l.depsAt[i] = _at(deps);
         return timeout != 0;
     }
 
@@ -126,6 +122,13 @@ library WorkflowBlob {
     function _at(bytes calldata b) private pure returns (uint256 at) {
         assembly {
             at := or(shl(32, b.offset), b.length)
+        }
+    }
+
+    /// @dev Where `a` lies in calldata: offset << 32 | count (one 32-byte word an element).
+    function _at(uint16[] calldata a) private pure returns (uint256 at) {
+        assembly {
+            at := or(shl(32, a.offset), a.length)
         }
     }
 

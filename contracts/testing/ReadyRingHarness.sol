@@ -19,7 +19,7 @@ contract ReadyRingHarness {
         uint256 t = tail;
         for (uint256 i; i < indices.length; ++i) {
             ReadyRing.put(_ring, t, indices[i]);
-            t = (t + 1) & 0xffff;
+            t = ReadyRing.next(t);
         }
         tail = uint16(t);
     }
@@ -29,7 +29,7 @@ contract ReadyRingHarness {
         uint256 h = head;
         for (uint256 i; i < count; ++i) {
             out[i] = ReadyRing.at(_ring, h);
-            h = (h + 1) & 0xffff;
+            h = ReadyRing.next(h);
         }
         head = uint16(h);
     }

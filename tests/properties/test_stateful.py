@@ -242,14 +242,13 @@ class TinyHopsMachine(RuleBasedStateMachine):
     def post_result(self, pick, failure, cid):
         jobs = sorted(j for j in self.model.jobs if j not in self.posted)
         job = jobs[pick % len(jobs)]
-        self.posted.add(job)
         # A callback for a job TinyHops created never reverts: _send would return the error.
-        if failure:
-            r, err = self._send(self.mod.postFailure, job, cid, sender=self.c.provider, precheck=False)
-            outcome = self.model.receive(job, "JOB_FAILED:" + cid)
-        else:
-            r, err = self._send(self.mod.postResult, job, cid, sender=self.c.provider, precheck=False)
-            outcome = self.model.receive(job, cid)
+        if not failure:
+            self._post_result(job, cid)
+            return
+        self.posted.add(job)
+        _, err = self._send(self.mod.postFailure, job, cid, sender=self.c.provider, precheck=False)
+        outcome = self.model.receive(job, "JOB_FAILED:" + cid)
         assert err is None, f"Lilypad's postResult for job {job} reverted: {err}"
         self._check_ignored(outcome)
 
